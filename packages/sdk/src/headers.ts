@@ -1,0 +1,21 @@
+/** Request headers as a Fetch `Headers` or a plain object whose names may be in any case. */
+export type HeaderInput =
+  | Headers
+  | Record<string, string | string[] | undefined>
+  | { get(name: string): string | null };
+
+/**
+ * Reads one header. Repeated headers (an array, as Node gives them) are joined with `, `, the way
+ * Fetch joins them, so a doubled header never passes as a single value.
+ */
+export function getHeader(headers: HeaderInput, name: string): string | undefined {
+  if (typeof (headers as Headers).get === 'function') {
+    return (headers as Headers).get(name) ?? undefined;
+  }
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() !== wanted || value === undefined) continue;
+    return Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  return undefined;
+}

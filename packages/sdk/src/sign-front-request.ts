@@ -1,0 +1,39 @@
+import { ConfigError } from './errors.ts';
+import {
+  computeFrontSignature,
+  type RawBody,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+} from './front-signature.ts';
+
+export interface SignFrontRequestOptions {
+  /** The exact body that will be sent (for a signed `DELETE` without body: `'undefined'`). */
+  body: RawBody;
+  /** The app secret. */
+  secret: string;
+  /** Signing time in epoch milliseconds; defaults to now. */
+  timestamp?: number;
+}
+
+/** The two headers Front puts on every request it sends to a channel. */
+export interface FrontSignatureHeaders {
+  'x-front-signature': string;
+  'x-front-request-timestamp': string;
+}
+
+/**
+ * Signs a body the way Front does, for tests and for the emulator.
+ *
+ * @throws {ConfigError} when the secret is empty.
+ * @example
+ * const body = JSON.stringify({ type: 'message', payload });
+ * await fetch(webhookUrl, { method: 'POST', body, headers: signFrontRequest({ body, secret }) });
+ */
+export function signFrontRequest(options: SignFrontRequestOptions): FrontSignatureHeaders {
+  if (!options.secret) throw new ConfigError('signFrontRequest needs a non-empty secret.');
+  const timestamp = String(Math.trunc(options.timestamp ?? Date.now()));
+  return {
+    [SIGNATURE_HEADER]: computeFrontSignature(options.secret, timestamp, options.body),
+    [TIMESTAMP_HEADER]: timestamp,
+  } as FrontSignatureHeaders;
+}

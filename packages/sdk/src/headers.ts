@@ -13,6 +13,9 @@ export function getHeader(headers: HeaderInput, name: string): string | undefine
     return (headers as Headers).get(name) ?? undefined;
   }
   const wanted = name.toLowerCase();
+  // Node gives lower-case names: look that up first, and scan for other spellings only if absent.
+  const direct = (headers as Record<string, string | string[] | undefined>)[wanted];
+  if (direct !== undefined) return Array.isArray(direct) ? direct.join(', ') : String(direct);
   for (const [key, value] of Object.entries(headers)) {
     if (key.toLowerCase() !== wanted || value === undefined) continue;
     return Array.isArray(value) ? value.join(', ') : String(value);

@@ -15,11 +15,14 @@ export interface SignFrontRequestOptions {
   timestamp?: number;
 }
 
-/** The two headers Front puts on every request it sends to a channel. */
-export interface FrontSignatureHeaders {
+/**
+ * The two headers Front puts on every request it sends to a channel. A type alias, not an
+ * interface, so that it fits `HeadersInit` and plain header records without a cast.
+ */
+export type FrontSignatureHeaders = {
   'x-front-signature': string;
   'x-front-request-timestamp': string;
-}
+};
 
 /**
  * Signs a body the way Front does, for tests and for the emulator.

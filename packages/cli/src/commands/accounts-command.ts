@@ -1,0 +1,50 @@
+import { createAccount, openStore } from '@frontbridge/server';
+import type { Command } from 'commander';
+import type { CliIo } from '../cli-io.ts';
+import { databaseUrlOf } from './database-url.ts';
+
+/** `frontbridge accounts create`: a new account and its credentials, shown once. */
+export function registerAccountsCommand(program: Command, io: CliIo): void {
+  const accounts = program
+    .command('accounts')
+    .description('Manage accounts of the external system.');
+  accounts
+    .command('create')
+    .description('Create an account; prints its channel token, API key and signing secret once.')
+    .requiredOption('--name <name>', 'a name for the account')
+    .option('--deliver-url <url>', 'where deliveries are POSTed (the http connector)')
+    .option('--connector <name>', 'connector that hands messages to the system', 'http')
+    .option('--json', 'print JSON instead of text')
+    .action(async (options: AccountsCreateOptions) => {
+      const store = await openStore(databaseUrlOf(io.env));
+      try {
+        const created = await createAccount(store, {
+          name: options.name,
+          deliverUrl: options.deliverUrl,
+          connector: options.connector,
+        });
+        io.stdout(options.json ? `${JSON.stringify(created)}\n` : describeAccount(created));
+      } finally {
+        await store.close();
+      }
+    });
+}
+
+interface AccountsCreateOptions {
+  name: string;
+  deliverUrl?: string;
+  connector: string;
+  json?: boolean;
+}
+
+function describeAccount(created: Awaited<ReturnType<typeof createAccount>>): string {
+  return [
+    `account id:      ${created.account_id}`,
+    `channel token:   ${created.channel_token}   (paste into Front when adding the channel)`,
+    `API key:         ${created.api_key}   (Bearer key for POST /api/v1/messages)`,
+    `signing secret:  ${created.signing_secret}   (verify deliveries, Standard Webhooks)`,
+    '',
+    'These are shown once; only hashes of the token and key are stored.',
+    '',
+  ].join('\n');
+}

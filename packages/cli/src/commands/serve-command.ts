@@ -1,0 +1,21 @@
+import { createLogger, loadConfig, startServer } from '@frontbridge/server';
+import type { Command } from 'commander';
+import type { CliIo } from '../cli-io.ts';
+
+/** `frontbridge serve`: the channel server, configured from the environment. */
+export function registerServeCommand(program: Command, io: CliIo): void {
+  program
+    .command('serve')
+    .description('Run the channel server (configuration from the environment; see docs).')
+    .option('--dev', 'allow http PUBLIC_URL and development defaults')
+    .action(async (options: { dev?: boolean }) => {
+      const config = loadConfig(io.env, { mode: options.dev ? 'development' : 'production' });
+      const logger = createLogger({ level: io.env.LOG_LEVEL ?? 'info' });
+      const server = await startServer({ config, logger });
+      logger.info({ url: server.url, publicUrl: config.publicUrl }, 'server started');
+      const signal = await io.stopSignal;
+      logger.info({ signal }, 'shutdown requested');
+      await server.close();
+      logger.info('server stopped');
+    });
+}

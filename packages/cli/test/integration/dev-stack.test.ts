@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startEmulator } from '@frontbridge/emulator';
+import { createLogger, loadConfig, startServer } from '@frontbridge/server';
+import { type DevStack, startDevStack } from '../../src/dev/start-dev-stack.ts';
+import { eventually } from '../helpers/test-io.ts';
+
+let dir: string;
+let stack: DevStack;
+
+const startStack = (chatPort = 0) =>
+  startDevStack({
+    port: 0,
+    emulatorPort: 0,
+    chatPort,
+    data: dir,
+    logger: createLogger({ level: 'silent' }),
+    startEmulator,
+    startServer,
+    loadConfig,
+  });
+
+const json = async (url: string, init?: RequestInit) => {
+  const response = await fetch(url, {
+    ...init,
+    headers: { 'content-type': 'application/json' },
+  });
+  return { status: response.status, body: await response.json() };
+};
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'frontbridge-dev-'));
+  stack = await startStack();
+});
+after(async () => {
+  await stack?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('frontbridge dev', () => {
+  it('creates the channel through the signed authorization flow', async () => {
+    const { body } = await json(`${stack.emulator.url}/_emulator/channels`);
+
+    const channel = body.channels.find((c: { id: string }) => c.id === stack.channelId);
+    assert.ok(channel, 'the emulator knows the channel');
+    assert.match(channel.webhook_url, new RegExp(`^${stack.server.url}/front/channels/`));
+    assert.match(stack.banner, /Front inbox/);
+    assert.match(stack.banner, /Acme Chat/);
+  });
+
+  it('carries a customer message from Acme Chat into a Front conversation', async () => {
+    const sent = await json(`${stack.chat.url}/api/send`, {
+      method: 'POST',
+      body: JSON.stringify({ handle: '+15551230000', name: 'Dana', text: 'Where is my parcel?' }),
+    });
+    assert.equal(sent.status, 201);
+
+    const conversations = `${stack.emulator.url}/_emulator/channels/${stack.channelId}/conversations`;
+    const message = await eventually(async () => {
+      const { body } = await json(conversations);
+      return body.conversations
+        .flatMap((c: { messages: unknown[] }) => c.messages)
+        .find((m: { text: string }) => m.text === 'Where is my parcel?');
+    });
+    assert.equal(message.direction, 'inbound');
+    assert.equal(message.contact_handle, '+15551230000');
+
+    const status = await eventually(async () => {
+      const { body } = await json(`${stack.chat.url}/api/messages`);
+      const mine = body.find((m: { text: string }) => m.text === 'Where is my parcel?');
+      return mine?.status === 'imported' ? mine.status : undefined;
+    });
+    assert.equal(status, 'imported');
+  });
+
+  it('shows a teammate reply from the Front inbox in Acme Chat, once', async () => {
+    const reply = await json(
+      `${stack.emulator.url}/_emulator/channels/${stack.channelId}/messages`,
+      {
+        method: 'POST',
+        body: JSON.stringify({ to: ['+15551230000'], text: 'It ships today.' }),
+      },
+    );
+    assert.equal(reply.body.status, 'sent');
+
+    const received = await eventually(async () => {
+      const { body } = await json(`${stack.chat.url}/api/messages`);
+      const found = body.filter((m: { text: string }) => m.text === 'It ships today.');
+      return found.length > 0 ? found : undefined;
+    });
+    assert.equal(received.length, 1);
+    assert.equal(received[0].from, 'agent');
+    assert.equal(received[0].handle, '+15551230000');
+  });
+
+  it('reuses the dev account when started again with the same chat address', async () => {
+    const first = stack.account.account_id;
+    const chatPort = Number(new URL(stack.chat.url).port);
+    await stack.close();
+
+    stack = await startStack(chatPort);
+
+    const saved = JSON.parse(await readFile(join(dir, 'dev-account.json'), 'utf8'));
+    assert.equal(stack.account.account_id, first);
+    assert.equal(saved.account_id, first);
+  });
+});

@@ -1,0 +1,201 @@
+import multipart from '@fastify/multipart';
+import { formatIssues } from '@frontbridge/sdk';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { hashCredential, newId } from '../accounts/credentials.ts';
+import { HttpError } from '../http/http-error.ts';
+import type { AccountRow, MessageRow } from '../store/store.ts';
+import type { ApiMessageContent } from '../workers/message-content.ts';
+import type { ServerContext } from '../workers/worker-context.ts';
+import { normaliseHandle } from './normalise-handle.ts';
+
+const ExternalId = z.string().trim().min(1).max(200);
+
+const MessageInputSchema = z.object({
+  channel_id: z.string().min(1),
+  direction: z.enum(['inbound', 'outbound']),
+  external_id: ExternalId,
+  conversation_id: ExternalId.optional(),
+  from: z.string().optional(),
+  to: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
+  subject: z.string().max(1000).optional(),
+  body: z.string().default(''),
+  sender_name: z.string().max(200).optional(),
+  delivered_at: z.union([z.number().nonnegative(), z.iso.datetime({ offset: true })]).optional(),
+});
+
+type MessageInput = z.infer<typeof MessageInputSchema>;
+type Upload = { filename: string; contentType: string; data: Uint8Array };
+
+/** The external system's REST API: report messages, read their status. Bearer API key. */
+export async function registerApiRoutes(app: FastifyInstance, context: ServerContext) {
+  await app.register(multipart, {
+    limits: { fileSize: 25 * 1024 * 1024, files: 10, fields: 50 },
+  });
+
+  app.post('/api/v1/messages', async (request, reply) => {
+    const account = await authenticate(context, request);
+    const { fields, uploads } = await readMessageRequest(request);
+    const message = await recordMessage(context, account, fields, uploads);
+    return reply.code(202).send({ id: message.id, status: message.status });
+  });
+
+  app.get('/api/v1/messages/:id', async (request) => {
+    const account = await authenticate(context, request);
+    const { id } = request.params as { id: string };
+    const message = await context.store.getMessage(id);
+    if (!message || message.account_id !== account.id) throw notFound('message');
+    return describeMessage(message);
+  });
+}
+
+async function authenticate(context: ServerContext, request: FastifyRequest): Promise<AccountRow> {
+  const header = request.headers.authorization ?? '';
+  const key = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+  const account = key && (await context.store.findAccountByApiKeyHash(hashCredential(key)));
+  if (!account) {
+    throw new HttpError(
+      401,
+      'unauthorized',
+      'Send a valid API key as "Authorization: Bearer <key>".',
+    );
+  }
+  return account;
+}
+
+async function readMessageRequest(request: FastifyRequest) {
+  const uploads: Upload[] = [];
+  let raw: unknown = request.body;
+  if (request.isMultipart()) {
+    const fields: Record<string, unknown> = {};
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        const data = await part.toBuffer();
+        uploads.push({ filename: part.filename, contentType: part.mimetype, data });
+      } else if (part.fieldname === 'to' || part.fieldname === 'to[]') {
+        fields.to = [...((fields.to as string[] | undefined) ?? []), String(part.value)];
+      } else {
+        fields[part.fieldname] = part.value;
+      }
+    }
+    raw = fields;
+  }
+  const parsed = MessageInputSchema.safeParse(coerceNumbers(raw));
+  if (!parsed.success) {
+    throw new HttpError(
+      400,
+      'invalid_request',
+      `Invalid message: ${formatIssues(parsed.error).join('; ')}`,
+    );
+  }
+  return { fields: parsed.data, uploads };
+}
+
+// Multipart fields are all strings; delivered_at given as digits means epoch seconds.
+function coerceNumbers(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null) return raw;
+  const record = raw as Record<string, unknown>;
+  const at = record.delivered_at;
+  return typeof at === 'string' && /^\d+$/.test(at) ? { ...record, delivered_at: Number(at) } : raw;
+}
+
+async function recordMessage(
+  context: ServerContext,
+  account: AccountRow,
+  input: MessageInput,
+  uploads: Upload[],
+): Promise<MessageRow> {
+  const channel = await context.store.getChannel(input.channel_id);
+  if (!channel || channel.account_id !== account.id || channel.status === 'deleted') {
+    throw notFound('channel');
+  }
+  if (!input.body.trim() && uploads.length === 0) {
+    throw new HttpError(
+      400,
+      'invalid_request',
+      'body must not be empty unless attachments are sent.',
+    );
+  }
+  const { contact, content } = buildContent(context, input, uploads.length);
+
+  const now = context.now();
+  const { message } = await context.store.recordApiMessage({
+    conversationId: input.conversation_id,
+    attachments: uploads,
+    message: {
+      id: newId('fbm', context.randomBytes),
+      account_id: account.id,
+      channel_id: channel.id,
+      origin: 'api',
+      direction: input.direction,
+      external_id: input.external_id,
+      contact_handle: contact,
+      status: 'queued',
+      front_message_id: null,
+      front_conversation_id: null,
+      message_uid: null,
+      last_error: null,
+      content: JSON.stringify(content),
+      created_at: now,
+      updated_at: now,
+    },
+  });
+  return message;
+}
+
+function buildContent(context: ServerContext, input: MessageInput, attachmentCount: number) {
+  const region = context.config.defaultPhoneRegion;
+  const toList = input.to === undefined ? [] : [input.to].flat();
+  if (input.direction === 'inbound' && !input.from) {
+    throw new HttpError(400, 'invalid_request', 'from is required for an inbound message.');
+  }
+  if (input.direction === 'outbound' && toList.length === 0) {
+    throw new HttpError(400, 'invalid_request', 'to is required for an outbound message.');
+  }
+  const from = input.from === undefined ? null : normaliseHandle(input.from, 'from', region);
+  const to = toList.map((handle, index) =>
+    normaliseHandle(handle, toList.length > 1 ? `to[${index}]` : 'to', region),
+  );
+
+  const content: ApiMessageContent = {
+    kind: 'api',
+    from,
+    to,
+    subject: input.subject ?? null,
+    body: input.body,
+    senderName: input.sender_name ?? null,
+    deliveredAt: deliveredAtSeconds(input.delivered_at),
+    attachmentCount,
+  };
+  const contact = input.direction === 'inbound' ? (from as string) : (to[0] as string);
+  return { contact, content };
+}
+
+function deliveredAtSeconds(value: number | string | undefined): number | null {
+  if (value === undefined) return null;
+  if (typeof value === 'string') return Math.floor(Date.parse(value) / 1000);
+  // Tolerate milliseconds: Front wants seconds, and a 13-digit value is clearly not seconds.
+  return Math.floor(value > 1e12 ? value / 1000 : value);
+}
+
+function describeMessage(message: MessageRow) {
+  return {
+    id: message.id,
+    channel_id: message.channel_id,
+    origin: message.origin,
+    direction: message.direction,
+    status: message.status,
+    external_id: message.external_id,
+    external_conversation_id: message.external_conversation_id,
+    front_message_id: message.front_message_id,
+    front_conversation_id: message.front_conversation_id,
+    message_uid: message.message_uid,
+    last_error: message.last_error,
+    created_at: new Date(message.created_at).toISOString(),
+    updated_at: new Date(message.updated_at).toISOString(),
+  };
+}
+
+function notFound(what: string): HttpError {
+  return new HttpError(404, 'not_found', `No such ${what} for this API key.`);
+}

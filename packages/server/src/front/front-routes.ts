@@ -1,0 +1,165 @@
+import {
+  buildAuthorizationResponse,
+  type FrontEvent,
+  getHeader,
+  parseFrontEvent,
+  SignatureVerificationError,
+  verifyFrontRequest,
+} from '@frontbridge/sdk';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hashCredential, newToken } from '../accounts/credentials.ts';
+import { HttpError } from '../http/http-error.ts';
+import type { ChannelRow } from '../store/store.ts';
+import type { ServerContext } from '../workers/worker-context.ts';
+import { handleImported, handleMessage } from './handle-message.ts';
+
+type FrontHandler = (
+  context: ServerContext,
+  request: FastifyRequest,
+  event: FrontEvent,
+) => Promise<{ status: number; body: unknown }>;
+
+/** A route Front calls. Every one is signature-checked before its handler runs. */
+export interface FrontRoute {
+  method: 'POST' | 'DELETE';
+  url: string;
+  handler: FrontHandler;
+}
+
+/** Every Front-facing route, in one table so a test can prove each rejects unsigned requests. */
+export const FRONT_ROUTES: readonly FrontRoute[] = [
+  { method: 'POST', url: '/front', handler: handleChannelUrl },
+  { method: 'POST', url: '/front/channels/:token', handler: handleChannelEvent },
+  { method: 'DELETE', url: '/front/channels/:token', handler: handleChannelEvent },
+];
+
+/** Registers the Front routes with a raw-body parser, since signatures cover the exact bytes. */
+export async function registerFrontRoutes(app: FastifyInstance, context: ServerContext) {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    '*',
+    { parseAs: 'buffer', bodyLimit: context.config.bodyLimitBytes },
+    (_request, body, done) => done(null, body),
+  );
+
+  for (const route of FRONT_ROUTES) {
+    app.route({
+      method: route.method,
+      url: route.url,
+      handler: async (request, reply) => {
+        const started = performance.now();
+        await verifyOrReject(context, request, reply);
+        if (reply.sent) return reply;
+        const event = parseFrontEvent(rawBodyOf(request).toString('utf8') || '{}');
+        const answer = await route.handler(context, request, event);
+        const type = event.type === 'unknown' ? 'unknown' : event.type;
+        context.metrics.webhooks.inc({ type, outcome: String(answer.status) });
+        context.metrics.webhookSeconds.observe({ type }, (performance.now() - started) / 1000);
+        return reply.code(answer.status).send(answer.body);
+      },
+    });
+  }
+}
+
+async function verifyOrReject(
+  context: ServerContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
+  try {
+    await verifyFrontRequest({
+      rawBody: rawBodyOf(request),
+      headers: request.headers,
+      secret: context.config.frontAppSecrets,
+      method: request.method,
+      now: context.now(),
+    });
+  } catch (error) {
+    if (!(error instanceof SignatureVerificationError)) throw error;
+    context.metrics.webhooks.inc({ type: 'unverified', outcome: '401' });
+    context.logger.warn(
+      { code: error.code, route: request.routeOptions.url },
+      'front request rejected',
+    );
+    await reply.code(401).send();
+  }
+}
+
+function rawBodyOf(request: FastifyRequest): Buffer {
+  return Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+}
+
+async function handleChannelUrl(
+  context: ServerContext,
+  request: FastifyRequest,
+  event: FrontEvent,
+) {
+  if (event.type === 'list_addresses') {
+    return { status: 200, body: { type: 'success', addresses: [] } };
+  }
+  if (event.type !== 'authorization') return { status: 200, body: {} };
+
+  const token = /^Bearer\s+(.+)$/i.exec(getHeader(request.headers, 'authorization') ?? '')?.[1];
+  const account =
+    token && (await context.store.findAccountByChannelTokenHash(hashCredential(token.trim())));
+  if (!account) {
+    context.logger.warn({ channelId: event.payload.channel_id }, 'authorization refused');
+    return { status: 401, body: { type: 'bad_request', message: 'Unknown channel token.' } };
+  }
+
+  const channel = await context.store.authorizeChannel({
+    id: event.payload.channel_id,
+    account_id: account.id,
+    webhook_token: newToken('fbw', context.randomBytes),
+    status: 'active',
+    created_at: context.now(),
+    deleted_at: null,
+  });
+  if (!channel) {
+    throw new HttpError(400, 'channel_taken', 'This channel belongs to another account.');
+  }
+  context.logger.info({ channelId: channel.id, accountId: account.id }, 'channel authorized');
+  const webhookUrl = `${context.config.publicUrl}/front/channels/${channel.webhook_token}`;
+  return { status: 200, body: buildAuthorizationResponse(webhookUrl) };
+}
+
+async function handleChannelEvent(
+  context: ServerContext,
+  request: FastifyRequest,
+  event: FrontEvent,
+) {
+  const { token } = request.params as { token: string };
+  const channel = await context.store.findChannelByWebhookToken(token);
+  if (!channel) throw new HttpError(404, 'unknown_channel', 'No channel has this webhook URL.');
+  checkNamedChannel(channel, event);
+  if (event.type === 'delete') return deleteChannel(context, channel);
+  if (channel.status === 'deleted') {
+    throw new HttpError(404, 'channel_deleted', 'This channel was removed.');
+  }
+
+  switch (event.type) {
+    case 'message':
+    case 'message_autoreply':
+      return handleMessage(context, channel, event);
+    case 'message_imported':
+      return handleImported(context, channel, event);
+    default:
+      return { status: 200, body: {} };
+  }
+}
+
+function checkNamedChannel(channel: ChannelRow, event: FrontEvent): void {
+  const named =
+    event.type === 'delete' || event.type === 'authorization'
+      ? event.payload.channel_id
+      : undefined;
+  if (named !== undefined && named !== channel.id) {
+    throw new HttpError(400, 'channel_mismatch', 'The payload names another channel.');
+  }
+}
+
+async function deleteChannel(context: ServerContext, channel: ChannelRow) {
+  await context.store.deleteChannel(channel.id, context.now());
+  context.logger.info({ channelId: channel.id }, 'channel deleted');
+  return { status: 200, body: {} };
+}

@@ -1,0 +1,139 @@
+import { randomBytes as nodeRandomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { defaultRandomBytes, newId, type RandomBytes } from '../accounts/credentials.ts';
+import type { ServerConfig } from '../config/load-config.ts';
+import type { Connector } from '../connectors/connector.ts';
+import { createDemoConnector } from '../connectors/demo-connector.ts';
+import { createHttpConnector } from '../connectors/http-connector.ts';
+import { createLogger } from '../logging/create-logger.ts';
+import { JobRunner } from '../queue/job-runner.ts';
+import { openStore } from '../store/open-store.ts';
+import type { Store } from '../store/store.ts';
+import { AttachmentLinks } from '../workers/attachment-links.ts';
+import { runDeliverJob } from '../workers/deliver-job.ts';
+import { createFrontClient, type FrontClient } from '../workers/front-client.ts';
+import { runReportFailureJob } from '../workers/report-failure-job.ts';
+import { runSyncJob } from '../workers/sync-job.ts';
+import type { ServerContext } from '../workers/worker-context.ts';
+import { buildApp } from './build-app.ts';
+import { createMetrics } from './metrics.ts';
+
+export interface StartServerOptions {
+  config: ServerConfig;
+  /** An open store; default: opened from `config.databaseUrl` (and closed by `close()`). */
+  store?: Store;
+  logger?: Logger;
+  now?: () => number;
+  /** Extra or replacement connectors by name; `http` and `demo` are built in. */
+  connectors?: Record<string, Connector>;
+  /** Used for deliveries and for calls to Front. */
+  fetch?: typeof globalThis.fetch;
+  /** Replaces the SDK client toward Front (tests). */
+  front?: FrontClient;
+  random?: () => number;
+  randomBytes?: RandomBytes;
+  /** Waits inside calls to Front (between the SDK client's retries); default a timer. */
+  sleep?: (ms: number) => Promise<void>;
+  /** How long `close()` waits for running jobs before releasing their leases (default 5 s). */
+  shutdownGraceMs?: number;
+}
+
+/** A started server. `close()` stops taking requests and work, then releases what it holds. */
+export interface RunningServer {
+  url: string;
+  port: number;
+  store: Store;
+  close(): Promise<void>;
+}
+
+/** Opens the store (unless given), starts the HTTP server and the job workers. */
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const { config } = options;
+  const store =
+    options.store ??
+    (await openStore(config.databaseUrl, { sqliteSynchronous: config.sqliteSynchronous }));
+  const context = createContext(options, store);
+  const runner = createRunner(context, options.random ?? Math.random);
+  context.backoffMs = (attempt) => runner.backoffMs(attempt);
+
+  const app = await buildApp(context);
+  await app.listen({ port: config.port, host: config.host });
+  const unsubscribe = store.onJobsEnqueued(() => runner.wake());
+  runner.start();
+
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  context.logger.info({ port, host: config.host }, 'server started');
+
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    store,
+    close: async () => {
+      unsubscribe();
+      await app.close();
+      await runner.stop(options.shutdownGraceMs ?? 5000);
+      if (!options.store) await store.close();
+      context.logger.info({}, 'server stopped');
+    },
+  };
+}
+
+function createContext(options: StartServerOptions, store: Store): ServerContext {
+  const { config } = options;
+  const now = options.now ?? Date.now;
+  const fetch = options.fetch ?? globalThis.fetch;
+  const logger = options.logger ?? createLogger();
+  const front =
+    options.front ??
+    createFrontClient({
+      appUid: config.frontAppUid,
+      appSecret: config.frontAppSecrets[0] ?? '',
+      baseUrl: config.frontApiUrl,
+      fetch,
+      now,
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+      onRetry: (event) =>
+        logger.info({ reason: event.reason, attempt: event.attempt }, 'front call retried'),
+    });
+  return {
+    config,
+    store,
+    logger,
+    metrics: createMetrics(store),
+    connectors: { http: createHttpConnector(), demo: createDemoConnector(), ...options.connectors },
+    front,
+    attachmentLinks: new AttachmentLinks({
+      key: AttachmentLinks.deriveKey(config.frontAppSecrets[0] ?? ''),
+      publicUrl: config.publicUrl,
+    }),
+    fetch,
+    now,
+    randomBytes: options.randomBytes ?? defaultRandomBytes,
+    backoffMs: () => config.retryBaseDelayMs,
+  };
+}
+
+function createRunner(context: ServerContext, random: () => number): JobRunner {
+  const { config, metrics } = context;
+  return new JobRunner({
+    store: context.store,
+    owner: newId('worker', (size) => nodeRandomBytes(size)),
+    logger: context.logger,
+    handlers: {
+      deliver: (job) => runDeliverJob(context, job),
+      sync: (job) => runSyncJob(context, job),
+      report_failure: (job) => runReportFailureJob(context, job),
+    },
+    concurrency: config.workerConcurrency,
+    leaseMs: config.jobLeaseMs,
+    pollIntervalMs: config.pollIntervalMs,
+    retryBaseDelayMs: config.retryBaseDelayMs,
+    retryMaxDelayMs: config.retryMaxDelayMs,
+    now: context.now,
+    random,
+    onFinished: (job, _result, durationMs) =>
+      metrics.jobSeconds.observe({ kind: job.kind }, durationMs / 1000),
+  });
+}

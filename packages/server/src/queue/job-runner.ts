@@ -1,0 +1,154 @@
+import type { Logger } from 'pino';
+import type { JobRow, Store } from '../store/store.ts';
+
+/** How a job handler ended: done, try again later, or give up for good. */
+export type JobResult =
+  | { type: 'done' }
+  | { type: 'retry'; error: string; delayMs?: number }
+  | { type: 'failed'; error: string };
+
+export type JobHandler = (job: JobRow, payload: Record<string, unknown>) => Promise<JobResult>;
+
+export interface JobRunnerOptions {
+  store: Store;
+  /** This process's lease owner name; unique per process. */
+  owner: string;
+  handlers: Record<string, JobHandler>;
+  logger: Logger;
+  concurrency: number;
+  leaseMs: number;
+  pollIntervalMs: number;
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
+  now: () => number;
+  random: () => number;
+  onFinished?: (job: JobRow, result: JobResult, durationMs: number) => void;
+}
+
+/**
+ * Claims due jobs with a lease and runs them, up to `concurrency` at a time. It wakes at once when
+ * told that jobs were enqueued, and otherwise polls (also reclaiming leases of crashed workers).
+ */
+export class JobRunner {
+  readonly #options: JobRunnerOptions;
+  readonly #running = new Set<Promise<void>>();
+  #timer: NodeJS.Timeout | undefined;
+  #claiming = false;
+  #wakeAgain = false;
+  #stopped = true;
+
+  constructor(options: JobRunnerOptions) {
+    this.#options = options;
+  }
+
+  start(): void {
+    this.#stopped = false;
+    this.wake();
+  }
+
+  /** Looks for work now (called after every enqueue). */
+  wake(): void {
+    if (this.#stopped) return;
+    if (this.#claiming) {
+      this.#wakeAgain = true;
+      return;
+    }
+    void this.#claimAndRun();
+  }
+
+  /** Stops claiming, waits up to `graceMs` for running jobs, then releases what is still leased. */
+  async stop(graceMs: number): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
+    await Promise.race([Promise.allSettled([...this.#running]), grace]);
+    await this.#options.store.releaseLeases(this.#options.owner);
+  }
+
+  async #claimAndRun(): Promise<void> {
+    this.#claiming = true;
+    this.#wakeAgain = false;
+    clearTimeout(this.#timer);
+    try {
+      const free = this.#options.concurrency - this.#running.size;
+      const jobs = free > 0 ? await this.#claim(free) : [];
+      for (const job of jobs) this.#track(this.#run(job));
+      if (jobs.length === free && free > 0) this.#wakeAgain = true;
+    } catch (error) {
+      this.#options.logger.error({ err: errorSummary(error) }, 'job claim failed');
+    } finally {
+      this.#claiming = false;
+    }
+    if (this.#wakeAgain) return this.wake();
+    await this.#schedulePoll();
+  }
+
+  #claim(limit: number): Promise<JobRow[]> {
+    const { store, owner, now, leaseMs } = this.#options;
+    return store.claimJobs({ owner, limit, now: now(), leaseMs });
+  }
+
+  async #schedulePoll(): Promise<void> {
+    if (this.#stopped) return;
+    const { store, now, pollIntervalMs } = this.#options;
+    const next = await store.nextRunAt().catch(() => undefined);
+    const delay = next === undefined ? pollIntervalMs : Math.max(1, next - now());
+    if (this.#stopped) return;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.wake(), Math.min(delay, pollIntervalMs));
+  }
+
+  #track(promise: Promise<void>): void {
+    this.#running.add(promise);
+    void promise.finally(() => {
+      this.#running.delete(promise);
+      this.wake();
+    });
+  }
+
+  async #run(job: JobRow): Promise<void> {
+    const { handlers, logger, now } = this.#options;
+    const started = now();
+    let result: JobResult;
+    try {
+      const handler = handlers[job.kind];
+      result = handler
+        ? await handler(job, JSON.parse(job.payload) as Record<string, unknown>)
+        : { type: 'failed', error: `No handler for job kind ${job.kind}` };
+    } catch (error) {
+      logger.warn({ jobId: job.id, kind: job.kind, err: errorSummary(error) }, 'job threw');
+      result = { type: 'retry', error: errorSummary(error).message };
+    }
+    await this.#settle(job, result).catch((error: unknown) => {
+      logger.error({ jobId: job.id, err: errorSummary(error) }, 'job settle failed');
+    });
+    this.#options.onFinished?.(job, result, now() - started);
+  }
+
+  async #settle(job: JobRow, result: JobResult): Promise<void> {
+    const { store, owner, now } = this.#options;
+    if (result.type === 'done') await store.completeJob(job.id, owner);
+    else if (result.type === 'failed') await store.failJob(job.id, owner, result.error);
+    else {
+      const delayMs = result.delayMs ?? this.backoffMs(job.attempts);
+      await store.rescheduleJob(job.id, owner, { runAt: now() + delayMs, error: result.error });
+    }
+  }
+
+  /** Exponential backoff with full jitter: a random delay up to base · 2^(attempt − 1), capped. */
+  backoffMs(attempt: number): number {
+    const { retryBaseDelayMs, retryMaxDelayMs, random } = this.#options;
+    const ceiling = Math.min(retryMaxDelayMs, retryBaseDelayMs * 2 ** Math.max(0, attempt - 1));
+    // Half fixed, half random: never hammers, never waits for nothing.
+    return Math.round(ceiling / 2 + random() * (ceiling / 2));
+  }
+}
+
+/** A loggable summary of an error: its name, code and message, never its stack or payload. */
+export function errorSummary(error: unknown): { name: string; code?: string; message: string } {
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string'
+    ? { name: error.name, code, message: error.message }
+    : { name: error.name, message: error.message };
+}

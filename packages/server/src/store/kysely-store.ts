@@ -1,0 +1,536 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import { claimJobsPostgres } from './postgres-claim.ts';
+import type { Database, DeliveryRow, JobRow, MessageRow } from './schema.ts';
+import { claimJobsSqlite } from './sqlite-claim.ts';
+import type {
+  AccountRow,
+  ApiMessageRecord,
+  ChannelRow,
+  ClaimOptions,
+  FrontMessageRecord,
+  ImportRecord,
+  NewJob,
+  RecordResult,
+  Store,
+  StoreDialect,
+} from './store.ts';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+/** The one {@link Store} implementation: dialect-neutral Kysely queries plus a per-dialect claim. */
+export class KyselyStore implements Store {
+  readonly dialect: StoreDialect;
+  readonly #db: Kysely<Database>;
+  readonly #listeners = new Set<() => void>();
+
+  constructor(db: Kysely<Database>, dialect: StoreDialect) {
+    this.#db = db;
+    this.dialect = dialect;
+  }
+
+  onJobsEnqueued(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.#db);
+  }
+
+  async close(): Promise<void> {
+    await this.#db.destroy();
+  }
+
+  async insertAccount(account: AccountRow): Promise<void> {
+    await this.#db.insertInto('accounts').values(account).execute();
+  }
+
+  getAccount(id: string) {
+    return this.#db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  findAccountByChannelTokenHash(hash: string) {
+    return this.#db
+      .selectFrom('accounts')
+      .selectAll()
+      .where('channel_token_hash', '=', hash)
+      .executeTakeFirst();
+  }
+
+  findAccountByApiKeyHash(hash: string) {
+    return this.#db
+      .selectFrom('accounts')
+      .selectAll()
+      .where('api_key_hash', '=', hash)
+      .executeTakeFirst();
+  }
+
+  async authorizeChannel(channel: ChannelRow): Promise<ChannelRow | undefined> {
+    await this.#db
+      .insertInto('channels')
+      .values(channel)
+      .onConflict((conflict) => conflict.column('id').doNothing())
+      .execute();
+    const stored = await this.getChannel(channel.id);
+    if (!stored || stored.account_id !== channel.account_id) return undefined;
+    if (stored.status === 'deleted') {
+      // Front re-adding a removed channel revives it under a fresh webhook URL.
+      await this.#db
+        .updateTable('channels')
+        .set({ status: 'active', deleted_at: null, webhook_token: channel.webhook_token })
+        .where('id', '=', channel.id)
+        .execute();
+      return {
+        ...stored,
+        status: 'active',
+        deleted_at: null,
+        webhook_token: channel.webhook_token,
+      };
+    }
+    return stored;
+  }
+
+  getChannel(id: string) {
+    return this.#db.selectFrom('channels').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  findChannelByWebhookToken(token: string) {
+    return this.#db
+      .selectFrom('channels')
+      .selectAll()
+      .where('webhook_token', '=', token)
+      .executeTakeFirst();
+  }
+
+  async deleteChannel(id: string, now: number): Promise<void> {
+    await this.#db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('channels')
+        .set({ status: 'deleted', deleted_at: now })
+        .where('id', '=', id)
+        .where('status', '!=', 'deleted')
+        .execute();
+      await trx
+        .updateTable('jobs')
+        .set({ status: 'cancelled', lease_owner: null, lease_expires_at: null })
+        .where('status', '=', 'pending')
+        .where('channel_id', '=', id)
+        .execute();
+    });
+  }
+
+  recordFrontMessage(record: FrontMessageRecord): Promise<RecordResult> {
+    const { channel_id: channelId } = record.message;
+    return this.#recordOnce(
+      (trx) => this.#insertFrontMessage(trx, record),
+      async () => {
+        const key = await this.#db
+          .selectFrom('event_keys')
+          .select('message_id')
+          .where('channel_id', '=', channelId)
+          .where('event_key', '=', record.eventKey)
+          .executeTakeFirst();
+        return key?.message_id ? this.getMessage(key.message_id) : undefined;
+      },
+    );
+  }
+
+  async #insertFrontMessage(trx: Transaction<Database>, record: FrontMessageRecord) {
+    const { message } = record;
+    const inserted = await trx
+      .insertInto('event_keys')
+      .values({
+        channel_id: message.channel_id,
+        event_key: record.eventKey,
+        message_id: message.id,
+        created_at: message.created_at,
+      })
+      .onConflict((conflict) => conflict.columns(['channel_id', 'event_key']).doNothing())
+      .returning('message_id')
+      .executeTakeFirst();
+    if (!inserted) return undefined;
+
+    const conversation = (await this.#knownConversation(trx, record)) ?? message.contact_handle;
+    const row = { ...message, external_conversation_id: conversation };
+    await trx.insertInto('messages').values(row).execute();
+    await linkConversation(trx, row, record.frontConversationId);
+    await insertDeliveries(trx, row, record.deliveries);
+    return row;
+  }
+
+  async #knownConversation(trx: Executor, record: FrontMessageRecord) {
+    const channelId = record.message.channel_id;
+    if (record.frontConversationId) {
+      const known = await trx
+        .selectFrom('conversations')
+        .select('external_conversation_id')
+        .where('channel_id', '=', channelId)
+        .where('front_conversation_id', '=', record.frontConversationId)
+        .executeTakeFirst();
+      if (known) return known.external_conversation_id;
+    }
+    if (record.repliedToFrontMessageId) {
+      const repliedTo = await trx
+        .selectFrom('messages')
+        .select('external_conversation_id')
+        .where('channel_id', '=', channelId)
+        .where('front_message_id', '=', record.repliedToFrontMessageId)
+        .executeTakeFirst();
+      if (repliedTo) return repliedTo.external_conversation_id;
+    }
+    return contactConversation(trx, channelId, record.message.contact_handle);
+  }
+
+  recordApiMessage(record: ApiMessageRecord): Promise<RecordResult> {
+    const { channel_id: channelId, external_id: externalId } = record.message;
+    const existing = (executor: Executor = this.#db) =>
+      executor
+        .selectFrom('messages')
+        .selectAll()
+        .where('channel_id', '=', channelId)
+        .where('external_id', '=', externalId)
+        .executeTakeFirst();
+    return this.#recordOnce(
+      async (trx) => {
+        // Inside the transaction: SQLite has one connection, and the outer handle would wait on it.
+        if (await existing(trx)) return undefined;
+        const conversation =
+          record.conversationId ??
+          (await contactConversation(trx, channelId, record.message.contact_handle)) ??
+          record.message.contact_handle;
+        const row = { ...record.message, external_conversation_id: conversation };
+        await trx.insertInto('messages').values(row).execute();
+        await linkConversation(trx, row, undefined);
+        await insertAttachments(trx, row.id, record.attachments);
+        await insertJobs(trx, [syncJob(row)]);
+        return row;
+      },
+      () => existing(),
+    );
+  }
+
+  async recordImported(record: ImportRecord): Promise<string | undefined> {
+    return this.#db.transaction().execute(async (trx) => {
+      const message = await findImportedMessage(trx, record);
+      for (const externalConversationId of record.externalConversationIds) {
+        await upsertConversation(trx, {
+          channel_id: record.channelId,
+          external_conversation_id: externalConversationId,
+          front_conversation_id: record.frontConversationId ?? null,
+        });
+      }
+      if (!message) return undefined;
+
+      await trx
+        .updateTable('messages')
+        .set({
+          front_message_id: record.frontMessageId,
+          front_conversation_id: record.frontConversationId ?? null,
+          status: message.origin === 'api' ? 'imported' : message.status,
+          updated_at: record.now,
+        })
+        .where('id', '=', message.id)
+        .execute();
+      return message.id;
+    });
+  }
+
+  getMessage(id: string) {
+    return this.#db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async updateMessage(id: string, patch: Partial<MessageRow>): Promise<void> {
+    await this.#db.updateTable('messages').set(patch).where('id', '=', id).execute();
+  }
+
+  async listAttachments(messageId: string) {
+    const rows = await this.#db
+      .selectFrom('attachments')
+      .select(['filename', 'content_type', 'data'])
+      .where('message_id', '=', messageId)
+      .orderBy('id')
+      .execute();
+    return rows.map((row) => ({
+      filename: row.filename,
+      contentType: row.content_type,
+      data: row.data,
+    }));
+  }
+
+  getDelivery(id: string) {
+    return this.#db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  listDeliveries(messageId: string) {
+    return this.#db
+      .selectFrom('deliveries')
+      .selectAll()
+      .where('message_id', '=', messageId)
+      .execute();
+  }
+
+  async updateDelivery(id: string, patch: Partial<DeliveryRow>) {
+    await this.#db.updateTable('deliveries').set(patch).where('id', '=', id).execute();
+  }
+
+  async enqueueJobs(jobs: NewJob[]): Promise<void> {
+    await insertJobs(this.#db, jobs);
+    this.#notify();
+  }
+
+  claimJobs(options: ClaimOptions): Promise<JobRow[]> {
+    return this.dialect === 'postgres'
+      ? claimJobsPostgres(this.#db, options)
+      : claimJobsSqlite(this.#db, options);
+  }
+
+  completeJob(id: number, owner: string): Promise<boolean> {
+    return this.#finishJob(id, owner, {
+      status: 'done',
+      lease_owner: null,
+      lease_expires_at: null,
+    });
+  }
+
+  rescheduleJob(id: number, owner: string, retry: { runAt: number; error: string }) {
+    return this.#finishJob(id, owner, {
+      run_at: retry.runAt,
+      last_error: retry.error,
+      lease_owner: null,
+      lease_expires_at: null,
+    });
+  }
+
+  failJob(id: number, owner: string, error: string): Promise<boolean> {
+    return this.#finishJob(id, owner, {
+      status: 'failed',
+      last_error: error,
+      lease_owner: null,
+      lease_expires_at: null,
+    });
+  }
+
+  async releaseLeases(owner: string): Promise<number> {
+    const result = await this.#db
+      .updateTable('jobs')
+      .set({ lease_owner: null, lease_expires_at: null })
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  async countPendingJobs(): Promise<Record<string, number>> {
+    const rows = await this.#db
+      .selectFrom('jobs')
+      .select(['kind', (eb) => eb.fn.countAll<number>().as('count')])
+      .where('status', '=', 'pending')
+      .groupBy('kind')
+      .execute();
+    return Object.fromEntries(rows.map((row) => [row.kind, Number(row.count)]));
+  }
+
+  async nextRunAt(): Promise<number | undefined> {
+    const row = await this.#db
+      .selectFrom('jobs')
+      .select((eb) => eb.fn.min('run_at').as('next'))
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return row?.next == null ? undefined : Number(row.next);
+  }
+
+  async #finishJob(id: number, owner: string, patch: Partial<JobRow>): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('jobs')
+      .set(patch)
+      .where('id', '=', id)
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  // Runs `write` in a transaction; a unique-key race or an earlier copy yields the stored row.
+  async #recordOnce(
+    write: (trx: Transaction<Database>) => Promise<MessageRow | undefined>,
+    existing: () => Promise<MessageRow | undefined>,
+  ): Promise<RecordResult> {
+    let written: MessageRow | undefined;
+    try {
+      written = await this.#db.transaction().execute(write);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+    if (written) {
+      this.#notify();
+      return { message: written, duplicate: false };
+    }
+    const stored = await existing();
+    if (!stored) throw new Error('A duplicate message vanished between two reads');
+    return { message: stored, duplicate: true };
+  }
+
+  #notify(): void {
+    for (const listener of this.#listeners) listener();
+  }
+}
+
+async function contactConversation(trx: Executor, channelId: string, handle: string) {
+  const contact = await trx
+    .selectFrom('contacts')
+    .select('external_conversation_id')
+    .where('channel_id', '=', channelId)
+    .where('handle', '=', handle)
+    .executeTakeFirst();
+  return contact?.external_conversation_id;
+}
+
+async function linkConversation(
+  trx: Executor,
+  message: { channel_id: string; contact_handle: string; external_conversation_id: string },
+  frontConversationId: string | undefined,
+) {
+  await trx
+    .insertInto('contacts')
+    .values({
+      channel_id: message.channel_id,
+      handle: message.contact_handle,
+      external_conversation_id: message.external_conversation_id,
+    })
+    .onConflict((conflict) =>
+      conflict
+        .columns(['channel_id', 'handle'])
+        .doUpdateSet({ external_conversation_id: message.external_conversation_id }),
+    )
+    .execute();
+  await upsertConversation(trx, {
+    channel_id: message.channel_id,
+    external_conversation_id: message.external_conversation_id,
+    front_conversation_id: frontConversationId ?? null,
+  });
+}
+
+async function upsertConversation(
+  trx: Executor,
+  row: {
+    channel_id: string;
+    external_conversation_id: string;
+    front_conversation_id: string | null;
+  },
+) {
+  await trx
+    .insertInto('conversations')
+    .values(row)
+    .onConflict((conflict) =>
+      conflict.columns(['channel_id', 'external_conversation_id']).doUpdateSet({
+        front_conversation_id: sql`coalesce(excluded.front_conversation_id, conversations.front_conversation_id)`,
+      }),
+    )
+    .execute();
+}
+
+async function insertDeliveries(
+  trx: Executor,
+  message: MessageRow,
+  deliveries: FrontMessageRecord['deliveries'],
+) {
+  if (deliveries.length === 0) return;
+  await trx
+    .insertInto('deliveries')
+    .values(
+      deliveries.map((delivery) => ({
+        id: delivery.id,
+        message_id: message.id,
+        recipient: delivery.recipient,
+        status: 'pending',
+        attempts: 0,
+        last_error: null,
+        first_attempt_at: null,
+        delivered_at: null,
+      })),
+    )
+    .execute();
+  await insertJobs(
+    trx,
+    deliveries.map((delivery) => ({
+      kind: 'deliver',
+      key: `deliver:${delivery.id}`,
+      channelId: message.channel_id,
+      payload: { deliveryId: delivery.id },
+      // A later reply to the same person must not overtake an earlier one that is being retried.
+      orderingKey: `deliver:${message.channel_id}:${delivery.recipient}`,
+      runAt: message.created_at,
+    })),
+  );
+}
+
+async function insertAttachments(
+  trx: Executor,
+  messageId: string,
+  attachments: ApiMessageRecord['attachments'],
+) {
+  for (const attachment of attachments) {
+    await trx
+      .insertInto('attachments')
+      .values({
+        message_id: messageId,
+        filename: attachment.filename,
+        content_type: attachment.contentType,
+        data: attachment.data,
+      })
+      .execute();
+  }
+}
+
+function syncJob(message: MessageRow): NewJob {
+  return {
+    kind: 'sync',
+    key: `sync:${message.id}`,
+    channelId: message.channel_id,
+    payload: { messageId: message.id },
+    // Front threads by arrival; syncing one conversation in order keeps its messages in order.
+    orderingKey: `sync:${message.channel_id}:${message.external_conversation_id}`,
+    runAt: message.created_at,
+  };
+}
+
+async function insertJobs(trx: Executor, jobs: NewJob[]) {
+  if (jobs.length === 0) return;
+  await trx
+    .insertInto('jobs')
+    .values(
+      jobs.map((job) => ({
+        kind: job.kind,
+        job_key: job.key,
+        channel_id: job.channelId,
+        ordering_key: job.orderingKey ?? null,
+        payload: JSON.stringify(job.payload),
+        status: 'pending',
+        run_at: job.runAt,
+        attempts: 0,
+        lease_owner: null,
+        lease_expires_at: null,
+        last_error: null,
+        created_at: job.runAt,
+      })),
+    )
+    .onConflict((conflict) => conflict.column('job_key').doNothing())
+    .execute();
+}
+
+async function findImportedMessage(trx: Executor, record: ImportRecord) {
+  const base = trx.selectFrom('messages').selectAll().where('channel_id', '=', record.channelId);
+  if (record.externalId) {
+    const byExternalId = await base.where('external_id', '=', record.externalId).executeTakeFirst();
+    if (byExternalId) return byExternalId;
+  }
+  if (record.messageUid) {
+    return base.where('message_uid', '=', record.messageUid).executeTakeFirst();
+  }
+  return undefined;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23505' || (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT'));
+}

@@ -1,0 +1,126 @@
+import type { AccountRow, ChannelRow, DeliveryRow, JobRow, MessageRow } from './schema.ts';
+
+export type { AccountRow, ChannelRow, DeliveryRow, JobRow, MessageRow } from './schema.ts';
+
+/** Which SQL database backs a store. */
+export type StoreDialect = 'sqlite' | 'postgres';
+
+/** Kinds of work the queue runs. */
+export type JobKind = 'deliver' | 'sync' | 'report_failure';
+
+/** A job to enqueue. `key` makes enqueueing idempotent: a second job with the same key is dropped. */
+export interface NewJob {
+  kind: JobKind;
+  key: string;
+  channelId: string;
+  payload: Record<string, unknown>;
+  /** Jobs sharing an ordering key run one at a time, oldest first. */
+  orderingKey?: string;
+  runAt: number;
+}
+
+/** What a webhook `message`/`message_autoreply` writes, in one transaction, before it is answered. */
+export interface FrontMessageRecord {
+  message: Omit<MessageRow, 'external_conversation_id'>;
+  eventKey: string;
+  /** Threading hints, strongest first: Front's conversation, then the replied-to message. */
+  frontConversationId?: string | undefined;
+  repliedToFrontMessageId?: string | undefined;
+  /** One delivery (and one job) per `to` recipient. */
+  deliveries: Array<{ id: string; recipient: string }>;
+}
+
+/** What `POST /api/v1/messages` writes, in one transaction, before it answers 202. */
+export interface ApiMessageRecord {
+  message: Omit<MessageRow, 'external_conversation_id'>;
+  /** The conversation the caller named; else the contact's known one, else the contact handle. */
+  conversationId?: string | undefined;
+  attachments: Array<{ filename: string; contentType: string; data: Uint8Array }>;
+}
+
+/** The outcome of recording a message: the stored row, and whether it was there already. */
+export interface RecordResult {
+  message: MessageRow;
+  duplicate: boolean;
+}
+
+/** What a `message_imported` event tells us about a message we synced. */
+export interface ImportRecord {
+  channelId: string;
+  eventKey: string;
+  externalId?: string | undefined;
+  messageUid?: string | undefined;
+  frontMessageId: string;
+  frontConversationId?: string | undefined;
+  externalConversationIds: string[];
+  now: number;
+}
+
+/** Options of {@link Store.claimJobs}. */
+export interface ClaimOptions {
+  owner: string;
+  limit: number;
+  now: number;
+  leaseMs: number;
+}
+
+/** A stored attachment of an API message, handed to the sync worker. */
+export interface StoredAttachment {
+  filename: string;
+  contentType: string;
+  data: Uint8Array;
+}
+
+/**
+ * Everything frontbridge keeps, behind one interface so SQLite and PostgreSQL are interchangeable.
+ * Each `record…` method is one transaction: the message, its de-duplication key and its jobs are
+ * durable together or not at all (the transactional outbox).
+ */
+export interface Store {
+  readonly dialect: StoreDialect;
+  /** Called after a commit that enqueued jobs, so in-process workers wake at once. */
+  onJobsEnqueued(listener: () => void): () => void;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  insertAccount(account: AccountRow): Promise<void>;
+  getAccount(id: string): Promise<AccountRow | undefined>;
+  findAccountByChannelTokenHash(hash: string): Promise<AccountRow | undefined>;
+  findAccountByApiKeyHash(hash: string): Promise<AccountRow | undefined>;
+
+  /** Stores the channel for the account, or returns the stored one; `undefined` if another owns it. */
+  authorizeChannel(channel: ChannelRow): Promise<ChannelRow | undefined>;
+  getChannel(id: string): Promise<ChannelRow | undefined>;
+  findChannelByWebhookToken(token: string): Promise<ChannelRow | undefined>;
+  /** Marks the channel deleted and drops its pending jobs; its history stays. */
+  deleteChannel(id: string, now: number): Promise<void>;
+
+  recordFrontMessage(record: FrontMessageRecord): Promise<RecordResult>;
+  recordApiMessage(record: ApiMessageRecord): Promise<RecordResult>;
+  /** Maps Front's ids onto the message; returns its id, or `undefined` when none matches. */
+  recordImported(record: ImportRecord): Promise<string | undefined>;
+
+  getMessage(id: string): Promise<MessageRow | undefined>;
+  updateMessage(id: string, patch: Partial<MessageRow>): Promise<void>;
+  listAttachments(messageId: string): Promise<StoredAttachment[]>;
+  getDelivery(id: string): Promise<DeliveryRow | undefined>;
+  listDeliveries(messageId: string): Promise<DeliveryRow[]>;
+  updateDelivery(id: string, patch: Partial<DeliveryRow>): Promise<void>;
+
+  enqueueJobs(jobs: NewJob[]): Promise<void>;
+  /** Leases up to `limit` due jobs to `owner`; expired leases count as free. */
+  claimJobs(options: ClaimOptions): Promise<JobRow[]>;
+  completeJob(id: number, owner: string): Promise<boolean>;
+  rescheduleJob(
+    id: number,
+    owner: string,
+    retry: { runAt: number; error: string },
+  ): Promise<boolean>;
+  failJob(id: number, owner: string, error: string): Promise<boolean>;
+  /** Hands back every job `owner` still holds, so another worker can take it at once. */
+  releaseLeases(owner: string): Promise<number>;
+  /** Jobs not yet done or failed, by kind. */
+  countPendingJobs(): Promise<Record<string, number>>;
+  /** The earliest `run_at` of a pending job, to know when to poll next. */
+  nextRunAt(): Promise<number | undefined>;
+}

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authenticateChannel, CHANNEL_API, param } from './channel-api-auth.ts';
 import {
   CallCreateSchema,
@@ -7,13 +7,47 @@ import {
   CallUpdateSchema,
 } from './channel-api-schemas.ts';
 import type { EmulatorContext } from './emulator-context.ts';
-import type { EmulatorCall, EmulatorChannel } from './emulator-state.ts';
+import type { EmulatorCall } from './emulator-state.ts';
 import { FrontHttpError } from './front-error.ts';
 import { parseMultipartBody } from './parse-multipart-body.ts';
 import { parseBody } from './sync-message-schema.ts';
 
+type CallAction = (
+  context: EmulatorContext,
+  call: EmulatorCall,
+  request: FastifyRequest,
+) => Promise<void> | void;
+
 const callKey = (channelId: string, externalCallId: string) =>
   `${channelId}\u0000${externalCallId}`;
+
+// What each route under `/calls/:external_call_id` does to an existing call.
+const CALL_ACTIONS: [method: 'PATCH' | 'POST', suffix: string, action: CallAction][] = [
+  [
+    'PATCH',
+    '',
+    (context, call, request) => {
+      const body = parseBody(CallUpdateSchema, request.body);
+      call.status = body.call_status;
+      call.history.push({ status: body.call_status, at: body.occurred_at ?? context.now() });
+    },
+  ],
+  [
+    'POST',
+    '/summary',
+    (_context, call, request) => {
+      call.summary = parseBody(CallSummarySchema, request.body).content;
+    },
+  ],
+  [
+    'POST',
+    '/transcript',
+    (_context, call, request) => {
+      call.transcript.push(...parseBody(CallTranscriptSchema, request.body).lines);
+    },
+  ],
+  ['POST', '/recording', addRecording],
+];
 
 /** Voice-call routes of application voice channels; each accepted call answers 202 without body. */
 export function registerCallRoutes(app: FastifyInstance, context: EmulatorContext): void {
@@ -35,70 +69,37 @@ export function registerCallRoutes(app: FastifyInstance, context: EmulatorContex
     });
     return reply.code(202).send();
   });
-  app.patch(
-    '/channels/:channel_id/calls/:external_call_id',
-    CHANNEL_API,
-    async (request, reply) => {
-      const call = await findCall(context, request);
-      const body = parseBody(CallUpdateSchema, request.body);
-      call.status = body.call_status;
-      call.history.push({ status: body.call_status, at: body.occurred_at ?? context.now() });
-      return reply.code(202).send();
-    },
-  );
-  app.post(
-    '/channels/:channel_id/calls/:external_call_id/summary',
-    CHANNEL_API,
-    async (request, reply) => {
-      const call = await findCall(context, request);
-      call.summary = parseBody(CallSummarySchema, request.body).content;
-      return reply.code(202).send();
-    },
-  );
-  app.post(
-    '/channels/:channel_id/calls/:external_call_id/transcript',
-    CHANNEL_API,
-    async (request, reply) => {
-      const call = await findCall(context, request);
-      call.transcript.push(...parseBody(CallTranscriptSchema, request.body).lines);
-      return reply.code(202).send();
-    },
-  );
-  app.post(
-    '/channels/:channel_id/calls/:external_call_id/recording',
-    CHANNEL_API,
-    async (request, reply) => {
-      const call = await findCall(context, request);
-      if (!request.isMultipart())
-        throw new FrontHttpError(400, 'A recording is sent as multipart/form-data.');
-      const { fields, files } = await parseMultipartBody(
-        request,
-        context.config.maxAttachmentBytes,
-      );
-      const [file] = files;
-      if (files.length !== 1 || !file?.contentType.startsWith('audio/')) {
-        throw new FrontHttpError(400, 'Send exactly one audio/* file in the attachments field.');
-      }
-      const recordingType = fields.recording_type;
-      if (recordingType !== 'call' && recordingType !== 'voicemail') {
-        throw new FrontHttpError(400, 'recording_type must be "call" or "voicemail".');
-      }
-      call.recordings.push({ recordingType, filename: file.filename, size: file.data.length });
-      return reply.code(202).send();
-    },
-  );
+
+  for (const [method, suffix, action] of CALL_ACTIONS) {
+    const url = `/channels/:channel_id/calls/:external_call_id${suffix}`;
+    app.route({
+      method,
+      url,
+      ...CHANNEL_API,
+      handler: async (request, reply) => {
+        const channel = await authenticateChannel(context, request, param(request, 'channel_id'));
+        const call = context.state.calls.get(
+          callKey(channel.id, param(request, 'external_call_id')),
+        );
+        if (!call) throw new FrontHttpError(404, 'No call with this external_call_id.');
+        await action(context, call, request);
+        return reply.code(202).send();
+      },
+    });
+  }
 }
 
-async function findCall(
-  context: EmulatorContext,
-  request: Parameters<typeof authenticateChannel>[1],
-): Promise<EmulatorCall> {
-  const channel: EmulatorChannel = await authenticateChannel(
-    context,
-    request,
-    param(request, 'channel_id'),
-  );
-  const call = context.state.calls.get(callKey(channel.id, param(request, 'external_call_id')));
-  if (!call) throw new FrontHttpError(404, 'No call with this external_call_id.');
-  return call;
+async function addRecording(context: EmulatorContext, call: EmulatorCall, request: FastifyRequest) {
+  if (!request.isMultipart())
+    throw new FrontHttpError(400, 'A recording is sent as multipart/form-data.');
+  const { fields, files } = await parseMultipartBody(request, context.config.maxAttachmentBytes);
+  const [file] = files;
+  if (files.length !== 1 || !file?.contentType.startsWith('audio/')) {
+    throw new FrontHttpError(400, 'Send exactly one audio/* file in the attachments field.');
+  }
+  const recordingType = fields.recording_type;
+  if (recordingType !== 'call' && recordingType !== 'voicemail') {
+    throw new FrontHttpError(400, 'recording_type must be "call" or "voicemail".');
+  }
+  call.recordings.push({ recordingType, filename: file.filename, size: file.data.length });
 }

@@ -32,7 +32,7 @@ export async function authorizeChannel(
   const problems = outcomeProblems(outcome);
   const answer = checkAnswer(AuthorizationAnswerSchema, outcome.text);
   if (problems.length > 0 || !answer.ok) {
-    const all = [...problems, ...(answer.ok ? [] : answer.problems)];
+    const all = problems.length > 0 || answer.ok ? problems : answer.problems;
     return { ok: false, status: outcome.status, body: outcome.text, problems: all };
   }
 

@@ -51,6 +51,11 @@ export function registerControlApi(app: FastifyInstance, context: EmulatorContex
     redeliver_on_timeout: context.config.redeliverOnTimeout,
     rate_limit: context.config.rateLimit,
   }));
+  registerChannelRoutes(app, context);
+  registerLogAndFaultRoutes(app, context);
+}
+
+function registerChannelRoutes(app: FastifyInstance, context: EmulatorContext): void {
   app.get('/_emulator/channels', async () => ({
     channels: [...context.state.channels.values()]
       .filter((c) => c.status !== 'deleted')
@@ -100,7 +105,6 @@ export function registerControlApi(app: FastifyInstance, context: EmulatorContex
   app.get('/_emulator/channels/:id/conversations', async (request) => ({
     conversations: listConversations(context, requireChannel(context, request)),
   }));
-  registerLogAndFaultRoutes(app, context);
 }
 
 function registerLogAndFaultRoutes(app: FastifyInstance, context: EmulatorContext): void {
@@ -229,6 +233,7 @@ function presentConversation(
       subject: message.subject ?? null,
       text: message.text,
       contact_handle: message.contactHandle,
+      contact_name: context.state.contacts.get(message.contactHandle)?.name ?? null,
       attachments: message.attachments.map((file) => ({
         id: file.id,
         filename: file.filename,

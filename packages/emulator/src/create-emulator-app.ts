@@ -36,7 +36,18 @@ const responseBodies = new WeakMap<FastifyRequest, string>();
  */
 export async function createEmulatorApp(options: EmulatorOptions = {}): Promise<EmulatorApp> {
   const context = createContext(options);
-  const app = Fastify({ logger: false, bodyLimit: JSON_BODY_LIMIT, return503OnClosing: false });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: JSON_BODY_LIMIT,
+    return503OnClosing: false,
+    // Errors raised before routing (a malformed URL, a bad header) also answer in Front's shape.
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
+      void (reply as FastifyReply)
+        .code(status)
+        .send(buildFrontError(status, 'The request URL or headers are malformed.'));
+    },
+  });
   await app.register(multipart, {
     limits: { fileSize: context.config.maxAttachmentBytes },
   });

@@ -11,6 +11,8 @@ export interface Emulator {
   apiUrl: string;
   appUid: string;
   appSecret: string;
+  /** Default Channel URL for the authorization call, if one was configured. */
+  channelUrl: string | undefined;
   /** Live, read-only view of the in-memory state, for tests. Do not mutate. */
   state: Readonly<EmulatorState>;
   /** The exchange log, oldest first (secrets unmasked: this is in-process only). */
@@ -48,6 +50,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     apiUrl: url,
     appUid: context.config.appUid,
     appSecret: context.config.appSecret,
+    channelUrl: context.config.channelUrl,
     state: context.state,
     exchanges: () => context.log.entries,
     settled,

@@ -79,23 +79,7 @@ function storeSynced(
     },
     context.newId,
   );
-  const people = request.direction === 'inbound' ? [request.body.sender] : request.body.to;
-  const contacts = people.map((person) => upsertContact(context.state, person, context.newId));
-  const recipients =
-    request.direction === 'inbound'
-      ? [
-          { handle: contacts[0]?.handle ?? '', name: request.body.sender.name, role: 'from' },
-          { handle: channel.address, role: 'to' },
-        ]
-      : [
-          { handle: channel.address, name: request.body.sender_name, role: 'from' },
-          ...contacts.map((contact) => ({
-            handle: contact.handle,
-            name: contact.name,
-            role: 'to',
-          })),
-        ];
-
+  const recipients = syncRecipients(context, channel, request);
   const message: EmulatorMessage = {
     id: context.newId('msg'),
     uid,
@@ -110,7 +94,7 @@ function storeSynced(
     errorMessage: undefined,
     subject: body.subject ?? conversation.subject,
     text: body.body,
-    contactHandle: contacts[0]?.handle ?? '',
+    contactHandle: recipients.find((r) => r.role !== channelRole(request))?.handle ?? '',
     recipients,
     attachments: request.files.map((file) => ({
       id: context.newId('fil'),
@@ -131,4 +115,29 @@ function findReferenced(context: EmulatorContext, channelId: string, externalId?
     if (message.channelId === channelId && message.externalId === externalId) return message.id;
   }
   return undefined;
+}
+
+/** The channel's own side of a synced message: it receives inbound ones and sends outbound ones. */
+function channelRole(request: SyncRequest): 'from' | 'to' {
+  return request.direction === 'inbound' ? 'to' : 'from';
+}
+
+function syncRecipients(context: EmulatorContext, channel: EmulatorChannel, request: SyncRequest) {
+  const people = request.direction === 'inbound' ? [request.body.sender] : request.body.to;
+  const contacts = people.map((person) => upsertContact(context.state, person, context.newId));
+  const own = { handle: channel.address, role: channelRole(request) };
+  if (request.direction === 'inbound') {
+    const from = {
+      handle: contacts[0]?.handle ?? '',
+      name: request.body.sender.name,
+      role: 'from',
+    };
+    return [from, own];
+  }
+  const to = contacts.map((contact) => ({
+    handle: contact.handle,
+    name: contact.name,
+    role: 'to',
+  }));
+  return [{ ...own, name: request.body.sender_name }, ...to];
 }

@@ -135,12 +135,15 @@ function applyAnswer(parts: {
   outcome: Awaited<ReturnType<typeof deliverEvent>>;
 }): Omit<SendResult, 'message_id' | 'conversation_id' | 'duration_ms'> {
   const { message, conversation, outcome } = parts;
+  // A failed exchange is reported as such; the body is only checked on a 2xx.
   const problems = outcomeProblems(outcome);
   const answer = checkAnswer(MessageAnswerSchema, outcome.text);
   if (problems.length > 0 || !answer.ok) {
     message.status = 'failed';
     message.errorType = outcome.timedOut ? 'webhook_timeout' : 'webhook_error';
-    message.errorMessage = [...problems, ...(answer.ok ? [] : answer.problems)].join('; ');
+    message.errorMessage = (problems.length > 0 || answer.ok ? problems : answer.problems).join(
+      '; ',
+    );
     return { status: 'failed', error: message.errorMessage, error_type: message.errorType };
   }
 

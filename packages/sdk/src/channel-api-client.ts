@@ -56,33 +56,33 @@ export interface ChannelApiClientOptions {
   /** The app secret (token key). */
   appSecret: string;
   /** Default `https://api2.frontapp.com`; point it at the emulator in development. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** Default the global `fetch`. */
-  fetch?: typeof globalThis.fetch;
+  fetch?: typeof globalThis.fetch | undefined;
   /** Clock in epoch milliseconds; default `Date.now`. */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /** Waits between attempts and for the pacer; default a `setTimeout` promise. */
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: ((ms: number) => Promise<void>) | undefined;
   /** Source of jitter in [0, 1); default `Math.random`. */
-  random?: () => number;
+  random?: (() => number) | undefined;
   /** Attempts per call including the first; default 5. */
-  maxAttempts?: number;
+  maxAttempts?: number | undefined;
   /** Per-attempt timeout; default 10 000 ms. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** A `Retry-After` longer than this ends the call at once with `RateLimitError`; default 60 s. */
-  maxRetryAfterMs?: number;
+  maxRetryAfterMs?: number | undefined;
   /** Requests started per channel in any second; default 5 (Front's burst limit). */
-  requestsPerSecondPerChannel?: number;
+  requestsPerSecondPerChannel?: number | undefined;
   /** Body sent for a message that has attachments but no text; default `(attachment)`. */
-  attachmentPlaceholderBody?: string;
+  attachmentPlaceholderBody?: string | undefined;
   /** Lifetime of each minted token, 1–30 s; default 20. */
-  tokenTtlSeconds?: number;
+  tokenTtlSeconds?: number | undefined;
   /** Called before every attempt (never with the token or body). */
-  onRequest?: (event: RequestHookEvent) => void;
+  onRequest?: ((event: RequestHookEvent) => void) | undefined;
   /** Called after every attempt that got an HTTP answer. */
-  onResponse?: (event: ResponseHookEvent) => void;
+  onResponse?: ((event: ResponseHookEvent) => void) | undefined;
   /** Called before waiting for a retry. */
-  onRetry?: (event: RetryHookEvent) => void;
+  onRetry?: ((event: RetryHookEvent) => void) | undefined;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

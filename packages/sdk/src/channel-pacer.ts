@@ -13,7 +13,11 @@ export interface ChannelPacerOptions {
 interface Lane {
   starts: number[];
   tail: Promise<void>;
+  waiting: number;
 }
+
+// Past this many lanes, idle ones are dropped so a process serving many channels stays small.
+const LANE_SWEEP_THRESHOLD = 256;
 
 /**
  * Spaces requests per key (a channel id) so that no window of `windowMs` holds more than `limit`
@@ -36,12 +40,27 @@ export class ChannelPacer {
 
   /** Resolves when a request for `key` may start, and counts that start. */
   acquire(key: string): Promise<void> {
-    const lane = this.#lanes.get(key) ?? { starts: [], tail: Promise.resolve() };
+    if (this.#lanes.size > LANE_SWEEP_THRESHOLD) this.#sweep();
+    const lane = this.#lanes.get(key) ?? { starts: [], tail: Promise.resolve(), waiting: 0 };
     this.#lanes.set(key, lane);
-    const turn = lane.tail.then(() => this.#waitForSlot(lane));
+    lane.waiting++;
+    const turn = lane.tail.then(() => this.#waitForSlot(lane)).finally(() => lane.waiting--);
     // The next caller waits for this one whether it succeeds or not.
     lane.tail = turn.catch(() => undefined);
     return turn;
+  }
+
+  /** How many keys currently have a lane (for tests and diagnostics). */
+  get laneCount(): number {
+    return this.#lanes.size;
+  }
+
+  #sweep(): void {
+    const cutoff = this.#now() - this.#windowMs;
+    for (const [key, lane] of this.#lanes) {
+      const newest = lane.starts.at(-1) ?? Number.NEGATIVE_INFINITY;
+      if (lane.waiting === 0 && newest <= cutoff) this.#lanes.delete(key);
+    }
   }
 
   async #waitForSlot(lane: Lane): Promise<void> {

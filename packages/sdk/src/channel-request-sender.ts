@@ -60,9 +60,9 @@ export async function sendWithRetries(
   for (let attempt = 1; ; attempt++) {
     const outcome = await attemptOnce(settings, request, attempt);
     if (outcome.done) return outcome.response;
-    if (attempt >= settings.maxAttempts || outcome.delayMs > settings.maxRetryAfterMs) {
-      throw outcome.error;
-    }
+    // Waiting out a long Retry-After would hold the caller for minutes: fail fast instead.
+    const tooLong = outcome.reason === 'rate_limited' && outcome.delayMs > settings.maxRetryAfterMs;
+    if (attempt >= settings.maxAttempts || tooLong) throw outcome.error;
 
     const base = hookBase(request, attempt);
     callHook(settings.onRetry, {
@@ -71,8 +71,23 @@ export async function sendWithRetries(
       delayMs: outcome.delayMs,
       status: outcome.status,
     });
-    await settings.sleep(outcome.delayMs);
-    request.signal?.throwIfAborted();
+    await sleepUnlessAborted(settings.sleep(outcome.delayMs), request.signal);
+  }
+}
+
+// A caller who aborts should not sit out a 30-second backoff first.
+async function sleepUnlessAborted(sleeping: Promise<void>, signal: AbortSignal | undefined) {
+  if (!signal) return sleeping;
+  signal.throwIfAborted();
+  let onAbort: () => void = () => undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    await Promise.race([sleeping, aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
   }
 }
 

@@ -1,4 +1,9 @@
-import { FrontbridgeError, SignatureVerificationError, ValidationError } from './errors.ts';
+import {
+  ConfigError,
+  FrontbridgeError,
+  SignatureVerificationError,
+  ValidationError,
+} from './errors.ts';
 import {
   type AuthorizationEvent,
   type AutoReplyEvent,
@@ -64,13 +69,13 @@ export interface FrontWebhookHandlerOptions {
   /** Your callbacks. */
   on: FrontWebhookCallbacks;
   /** Bodies above this get 413; default 1 MiB. */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | undefined;
   /** Signature freshness window either way; default 5 minutes. */
-  toleranceMs?: number;
+  toleranceMs?: number | undefined;
   /** Clock in epoch milliseconds; default `Date.now`. */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /** Sees every rejected or failed delivery (log `error.code` here; never the body). */
-  onError?: (error: unknown, request: Request) => void;
+  onError?: ((error: unknown, request: Request) => void) | undefined;
 }
 
 /** A Fetch handler, carrying its body limit for the Node adapter. */
@@ -84,6 +89,8 @@ export type FrontWebhookHandler = ((request: Request) => Promise<Response>) & {
  * Answers: 413 too large, 401 bad signature, 400 invalid event, 200 `{}` for unknown types, 500
  * when a callback throws.
  *
+ * @throws {ConfigError} at once when the secret is missing or `maxBodyBytes` is not a positive
+ *   whole number.
  * @example
  * const handler = createFrontWebhookHandler({
  *   secret: process.env.FRONT_APP_SECRET!,
@@ -93,6 +100,7 @@ export type FrontWebhookHandler = ((request: Request) => Promise<Response>) & {
 export function createFrontWebhookHandler(
   options: FrontWebhookHandlerOptions,
 ): FrontWebhookHandler {
+  checkHandlerOptions(options);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const handle = async (request: Request): Promise<Response> => {
     try {
@@ -111,6 +119,19 @@ export class PayloadTooLargeError extends FrontbridgeError {
 
   constructor(limit: number) {
     super('payload_too_large', `The request body is larger than ${limit} bytes.`);
+  }
+}
+
+function checkHandlerOptions(options: FrontWebhookHandlerOptions): void {
+  const secrets = typeof options?.secret === 'string' ? [options.secret] : (options?.secret ?? []);
+  if (!secrets.some((secret) => typeof secret === 'string' && secret.length > 0)) {
+    throw new ConfigError(
+      'createFrontWebhookHandler needs the app secret (a non-empty string or list).',
+    );
+  }
+  const limit = options.maxBodyBytes;
+  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) {
+    throw new ConfigError('maxBodyBytes must be a positive whole number.');
   }
 }
 

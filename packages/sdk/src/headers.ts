@@ -12,10 +12,11 @@ export function getHeader(headers: HeaderInput, name: string): string | undefine
   if (typeof (headers as Headers).get === 'function') {
     return (headers as Headers).get(name) ?? undefined;
   }
-  const wanted = name.toLowerCase();
-  // Node gives lower-case names: look that up first, and scan for other spellings only if absent.
-  const direct = (headers as Record<string, string | string[] | undefined>)[wanted];
+  // Node gives lower-case names, as callers pass them: look the name up as given first, and scan
+  // for other spellings only when that misses.
+  const direct = (headers as Record<string, string | string[] | undefined>)[name];
   if (direct !== undefined) return Array.isArray(direct) ? direct.join(', ') : String(direct);
+  const wanted = name.toLowerCase();
   for (const [key, value] of Object.entries(headers)) {
     if (key.toLowerCase() !== wanted || value === undefined) continue;
     return Array.isArray(value) ? value.join(', ') : String(value);

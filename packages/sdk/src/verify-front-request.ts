@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 import { ConfigError, SignatureVerificationError } from './errors.ts';
 import { type RawBody, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './front-signature.ts';
 import { getHeader, type HeaderInput } from './headers.ts';
@@ -57,8 +57,7 @@ function verifyNow(options: VerifyFrontRequestOptions): void {
 
   checkFreshness(Number(timestamp), options.now ?? Date.now(), options.toleranceMs);
 
-  // Compare raw digests: decoding the header once is cheaper than encoding every candidate.
-  const received = Buffer.from(signature, 'base64');
+  const received = Buffer.from(signature);
   if (matchesAny(received, secrets, timestamp, options.rawBody)) return;
   if (signsUndefined(options.method) && matchesAny(received, secrets, timestamp, 'undefined'))
     return;
@@ -84,8 +83,9 @@ export async function isValidFrontRequest(options: VerifyFrontRequestOptions): P
   }
 }
 
-function normaliseSecrets(secret: string | readonly string[]): string[] {
-  if (typeof secret === 'string' && secret.length > 0) return [secret];
+// A single secret is the hot path: return it as is rather than wrapping it in a new array.
+function normaliseSecrets(secret: string | readonly string[]): string | string[] {
+  if (typeof secret === 'string' && secret.length > 0) return secret;
   const secrets = (typeof secret === 'string' ? [secret] : [...secret]).filter(
     (value) => typeof value === 'string' && value.length > 0,
   );
@@ -151,16 +151,40 @@ function checkFreshness(timestamp: number, now: number, toleranceMs = DEFAULT_TO
 
 function matchesAny(
   received: Buffer,
-  secrets: string[],
+  secrets: string | string[],
   timestamp: string,
   body: RawBody,
 ): boolean {
+  if (typeof secrets === 'string') return matches(received, secrets, timestamp, body);
   for (const secret of secrets) {
-    const expected = createHmac('sha256', secret).update(`${timestamp}:`).update(body).digest();
-    // Lengths are not secret (every valid signature is 32 bytes); only compare equal ones.
-    if (expected.length === received.length && timingSafeEqual(expected, received)) return true;
+    if (matches(received, secret, timestamp, body)) return true;
   }
   return false;
+}
+
+// createHmac converts a string key into a new buffer on every call; a KeyObject made once skips
+// that. Bounded, because a process only ever verifies with a handful of secrets.
+const KEY_CACHE_LIMIT = 32;
+const keyCache = new Map<string, KeyObject>();
+
+function hmacKey(secret: string): KeyObject {
+  let key = keyCache.get(secret);
+  if (key) return key;
+  if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
+  key = createSecretKey(Buffer.from(secret, 'utf8'));
+  keyCache.set(secret, key);
+  return key;
+}
+
+function matches(received: Buffer, secret: string, timestamp: string, body: RawBody): boolean {
+  // A base64 string lands in Buffer's shared pool; a raw digest would allocate its own memory.
+  const digest = createHmac('sha256', hmacKey(secret))
+    .update(`${timestamp}:`)
+    .update(body)
+    .digest('base64');
+  const expected = Buffer.from(digest);
+  // Lengths are not secret (every valid signature is 44 characters); only compare equal ones.
+  return expected.length === received.length && timingSafeEqual(expected, received);
 }
 
 // Front's docs say GET and DELETE requests are signed over the literal string `undefined`, while

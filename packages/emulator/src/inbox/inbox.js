@@ -103,8 +103,10 @@ async function renderConversations() {
 
 function conversationItem(conversation) {
   const last = conversation.messages[conversation.messages.length - 1];
-  const contact =
-    conversation.messages.find((m) => m.contact_handle)?.contact_handle || '(no contact)';
+  const first = conversation.messages.find((m) => m.contact_handle);
+  const contact = first
+    ? [first.contact_name, first.contact_handle].filter(Boolean).join(' · ')
+    : '(no contact)';
   return el(
     'li',
     {

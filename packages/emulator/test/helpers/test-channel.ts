@@ -140,8 +140,11 @@ export async function startRig(
     return { status: response.status, json: text ? JSON.parse(text) : undefined };
   };
   const added = await control('/_emulator/channels', { body: { token: 'api-token-1' } });
-  if (added.status !== 201)
+  if (added.status !== 201) {
+    await emu.close();
+    await channel.close();
     throw new Error(`adding the channel failed: ${JSON.stringify(added.json)}`);
+  }
   const channelId = added.json.channel_id as string;
   const token = (id = channelId) =>
     createChannelToken({

@@ -254,4 +254,10 @@ describe('Channel API', () => {
       _error: { status: 404, title: 'Not found', message: 'No such route.' },
     });
   });
+
+  it('answers 400 in the error shape when the URL is malformed', async () => {
+    const response = await rig.api('/channels/%E0%A4%A/inbound_messages', { body: {} });
+    assert.equal(response.status, 400);
+    assert.equal((await response.json())._error.status, 400);
+  });
 });

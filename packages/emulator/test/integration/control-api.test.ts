@@ -294,3 +294,28 @@ describe('control API delete', () => {
     });
   }
 });
+
+describe('control API latency fault', () => {
+  it('waits the injected latency through the injected sleep before answering', async () => {
+    const slept: number[] = [];
+    const rig = await startRig({
+      sleep: async (ms) => {
+        slept.push(ms);
+      },
+    });
+    try {
+      await rig.control('/_emulator/faults', { body: { kind: 'latency', ms: 1500, count: 1 } });
+      const first = await rig.api(`/channels/${rig.channelId}/inbound_messages`, {
+        body: inboundBody('lat-1'),
+      });
+      const second = await rig.api(`/channels/${rig.channelId}/inbound_messages`, {
+        body: inboundBody('lat-2'),
+      });
+
+      assert.deepEqual([first.status, second.status], [202, 202]);
+      assert.deepEqual(slept, [1500]);
+    } finally {
+      await rig.close();
+    }
+  });
+});

@@ -3,8 +3,9 @@ import { describe, it } from 'node:test';
 import { DEFAULT_RESPONSE_DEADLINE_MS } from '../../src/index.ts';
 import { type ReceivedRequest, startRig } from '../helpers/test-channel.ts';
 
-// A channel that needs 8 s per message. The emulator's deadline is set to 7 s / 100 (70 ms) and
-// the channel's delay only ends when the test releases it, so the test is fast and has no race.
+// A channel that needs 8 s per message, scaled down: the emulator's deadline is 7 s / 20 (350 ms),
+// and the channel's answer only comes when the test releases it, so the timeout is certain and the
+// test stays fast. The deadline is not smaller so a loaded machine still authorizes in time.
 function slowChannel() {
   let release: () => void = () => {};
   const released = new Promise<void>((resolve) => {
@@ -28,7 +29,7 @@ describe('response deadline', () => {
 
   it('marks the message failed with webhook_timeout when the channel answers after the deadline', async () => {
     const slow = slowChannel();
-    const rig = await startRig({ responseDeadlineMs: 70 }, slow.answer);
+    const rig = await startRig({ responseDeadlineMs: 350 }, slow.answer);
     try {
       const sent = await rig.control(`/_emulator/channels/${rig.channelId}/messages`, {
         body: { to: ['+15551230000'], text: 'Hi' },
@@ -36,7 +37,7 @@ describe('response deadline', () => {
 
       assert.equal(sent.json.status, 'failed');
       assert.equal(sent.json.error_type, 'webhook_timeout');
-      assert.match(sent.json.error, /no answer within 70 ms/);
+      assert.match(sent.json.error, /no answer within 350 ms/);
       assert.equal(rig.emu.state.messages.get(sent.json.message_id)?.errorType, 'webhook_timeout');
       assert.equal(rig.channel.requests.filter((r) => r.event.type === 'message').length, 1);
     } finally {
@@ -47,7 +48,7 @@ describe('response deadline', () => {
 
   it('sends the identical request again when redelivery on timeout is on', async () => {
     const slow = slowChannel();
-    const rig = await startRig({ responseDeadlineMs: 70, redeliverOnTimeout: true }, slow.answer);
+    const rig = await startRig({ responseDeadlineMs: 350, redeliverOnTimeout: true }, slow.answer);
     try {
       await rig.control(`/_emulator/channels/${rig.channelId}/messages`, {
         body: { to: ['+15551230000'], text: 'Hi' },

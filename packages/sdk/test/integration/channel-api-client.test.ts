@@ -196,6 +196,21 @@ describe('ChannelApiClient retries', () => {
     setTimeout(() => controller.abort(new Error('caller gave up')), 20);
     await assert.rejects(call, /caller gave up/);
   });
+
+  it('stops waiting between attempts when the caller aborts', async () => {
+    const controller = new AbortController();
+    const { client, server } = await setup([json(503, {})], {
+      sleep: () => {
+        setTimeout(() => controller.abort(new Error('stop waiting')), 5);
+        return new Promise<void>(() => undefined);
+      },
+    });
+    await assert.rejects(
+      client.syncInboundMessage('cha_1', INBOUND, { signal: controller.signal }),
+      /stop waiting/,
+    );
+    assert.equal(server.requests.length, 1);
+  });
 });
 
 describe('ChannelApiClient pacing and URLs', () => {
@@ -428,6 +443,58 @@ describe('ChannelApiClient endpoints', () => {
       /Front or at baseUrl/,
     );
     assert.equal(server.requests.length, 0);
+  });
+
+  it('throws ValidationError when Front accepts without a message_uid or with a non-JSON body', async () => {
+    const { client } = await setup([
+      json(202, { status: 'accepted' }),
+      empty(202),
+      (_request, response) => {
+        response.writeHead(202, { 'content-type': 'text/plain' });
+        response.end('accepted');
+      },
+    ]);
+    for (let index = 0; index < 3; index++) {
+      await assert.rejects(
+        client.syncInboundMessage('cha_1', INBOUND),
+        (error: unknown) => (error as { code?: string }).code === 'validation_error',
+      );
+    }
+  });
+
+  it('keeps a text error body and accepts a relative attachment path', async () => {
+    const text: Responder = (_request, response) => {
+      response.writeHead(403, { 'content-type': 'text/plain', 'x-request-id': 'req-9' });
+      response.end('Forbidden');
+    };
+    const { client, server } = await setup([text]);
+    await assert.rejects(
+      client.downloadAttachment('cha_1', '/messages/msg_1/download/fil_1'),
+      (error: unknown) =>
+        error instanceof ApiError &&
+        error.status === 403 &&
+        error.body === 'Forbidden' &&
+        error.requestId === 'req-9',
+    );
+    assert.equal(server.requests[0]?.path, '/messages/msg_1/download/fil_1');
+  });
+
+  it('completes the call and warns when a hook throws', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', onWarning);
+    try {
+      const { client } = await setup([accepted], {
+        onRequest: () => {
+          throw new Error('hook bug');
+        },
+      });
+      assert.equal((await client.syncInboundMessage('cha_1', INBOUND)).message_uid, 'uid_1');
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.match(warnings.join('\n'), /hook threw: hook bug/);
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 
   it('gives hooks no token and no body', async () => {

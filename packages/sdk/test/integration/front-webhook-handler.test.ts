@@ -6,6 +6,7 @@ import {
   buildAuthorizationResponse,
   buildBadRequestResponse,
   buildMessageResponse,
+  ConfigError,
   createFrontWebhookHandler,
   createNodeMiddleware,
   type FrontEvent,
@@ -207,6 +208,15 @@ describe('createFrontWebhookHandler', () => {
     assert.equal(seen[0]?.type, 'delete');
   });
 
+  it('throws ConfigError at construction when the secret or limit is unusable', () => {
+    for (const options of [{ secret: '' }, { secret: [] }, { secret: SECRET, maxBodyBytes: 0 }]) {
+      assert.throws(
+        () => createFrontWebhookHandler({ on: {}, ...options }),
+        (error: unknown) => error instanceof ConfigError && error.code === 'config_error',
+      );
+    }
+  });
+
   it('uses the injected clock and tolerance', async () => {
     const { handler } = makeHandler({ now: () => 2_000_000_000_000, toleranceMs: 1000 });
     const request = buildSignedRequest({
@@ -282,11 +292,87 @@ describe('createNodeMiddleware', () => {
     assert.equal(status, 413);
   });
 
+  it('verifies a chunked body that arrives in pieces', async () => {
+    const url = new URL(await base());
+    const { body, headers } = signForTesting({ body: buildAuthorizationEvent(), secret: SECRET });
+    const text = String(body);
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const request = httpRequest({
+        host: url.hostname,
+        port: url.port,
+        method: 'POST',
+        path: '/front',
+        headers: { ...headers, 'transfer-encoding': 'chunked' },
+      });
+      request.on('response', (response) => {
+        response.resume();
+        resolve(response.statusCode);
+      });
+      request.on('error', reject);
+      request.write(text.slice(0, 10));
+      request.end(text.slice(10));
+    });
+    assert.equal(status, 200);
+  });
+
   it('answers 413 at once when content-length is over the limit', async () => {
     const response = await fetch(`${await base()}/front`, {
       method: 'POST',
       body: 'x'.repeat(70 * 1024),
     });
     assert.equal(response.status, 413);
+  });
+});
+
+describe('createNodeMiddleware with a body a framework already read', () => {
+  const { handler } = makeHandler();
+  const middleware = createNodeMiddleware(handler, { maxBodyBytes: 4096 });
+  // Stands in for a framework: read the stream, store what a body parser would, then delegate.
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      const mode = request.headers['x-test-body'];
+      const body =
+        mode === 'buffer'
+          ? raw
+          : mode === 'string'
+            ? raw.toString('utf8')
+            : JSON.parse(String(raw));
+      Object.assign(request, { body });
+      middleware(request, response);
+    });
+  });
+  const ready = new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  after(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+
+  async function post(mode: string, event: unknown) {
+    await ready;
+    const { body, headers } = signForTesting({ body: event, secret: SECRET });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/front`;
+    return fetch(url, { method: 'POST', body, headers: { ...headers, 'x-test-body': mode } });
+  }
+
+  it('verifies a captured Buffer or string body', async () => {
+    assert.equal((await post('buffer', buildAuthorizationEvent())).status, 200);
+    assert.equal((await post('string', buildAuthorizationEvent())).status, 200);
+  });
+
+  it('answers 413 when the captured body passes the limit', async () => {
+    const big = buildMessageEvent({ payload: { text: 'x'.repeat(5000) } });
+    assert.equal((await post('buffer', big)).status, 413);
+  });
+
+  it('answers 500 raw_body_unavailable when a parser kept only an object', async () => {
+    const response = await post('parsed', buildAuthorizationEvent());
+    assert.equal(response.status, 500);
+    assert.deepEqual(await response.json(), { error: 'raw_body_unavailable' });
   });
 });

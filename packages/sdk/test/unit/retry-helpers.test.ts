@@ -85,6 +85,16 @@ describe('ChannelPacer', () => {
     assert.deepEqual(starts, [0, 0, 0, 0, 0, 1000, 1000, 1000, 1000, 1000, 2000]);
   });
 
+  it('drops idle lanes once it tracks many channels', async () => {
+    const clock = createFakeClock(NOW);
+    const pacer = new ChannelPacer({ limit: 5, now: clock.now, sleep: clock.sleep });
+    for (let index = 0; index < 300; index++) await pacer.acquire(`cha_${index}`);
+    assert.equal(pacer.laneCount, 300);
+    await clock.sleep(1000);
+    await pacer.acquire('cha_new');
+    assert.equal(pacer.laneCount, 1);
+  });
+
   it('keeps lanes apart and counts a sliding window, not calendar seconds', async () => {
     const clock = createFakeClock(NOW);
     const pacer = new ChannelPacer({

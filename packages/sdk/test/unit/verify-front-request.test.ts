@@ -112,6 +112,24 @@ describe('verifyFrontRequest negative matrix', () => {
   it('rejects with no_matching_signature when the secret is wrong', () =>
     rejectsWith('no_matching_signature', { headers: signed({ secret: 'another-secret' }) }));
 
+  it('rejects with no_matching_signature when no secret of a list matches', () =>
+    rejectsWith('no_matching_signature', { secret: ['old-secret', 'other-secret'] }));
+
+  it('rejects with missing_header when Fetch Headers lack the signature', () =>
+    rejectsWith('missing_header', {
+      headers: new Headers({ 'x-front-request-timestamp': String(NOW) }),
+    }));
+
+  it('rejects with malformed_header when a mixed-case header name is doubled', () => {
+    const signature = signed()['x-front-signature'];
+    return rejectsWith('malformed_header', {
+      headers: {
+        'X-Front-Signature': [signature, signature],
+        'x-front-request-timestamp': String(NOW),
+      },
+    });
+  });
+
   it('rejects with no_matching_signature when the body differs by one byte', () =>
     rejectsWith('no_matching_signature', { rawBody: `${BODY} ` }));
 
@@ -206,6 +224,17 @@ describe('verifyFrontRequest options', () => {
       secret: ['old-secret', SECRET],
       now: NOW,
     });
+  });
+
+  it('keeps verifying when more secrets pass through than its key cache holds', async () => {
+    const many = Array.from({ length: 40 }, (_, index) => `rotated-${index}`);
+    await verifyFrontRequest({
+      rawBody: BODY,
+      headers: signed(),
+      secret: [...many, SECRET],
+      now: NOW,
+    });
+    await verifyFrontRequest({ rawBody: BODY, headers: signed(), secret: SECRET, now: NOW });
   });
 
   it('accepts DELETE and GET signed over the literal undefined or over the body', async () => {

@@ -1,4 +1,9 @@
 import { ValidationError } from '@frontbridge/sdk';
+import {
+  assertDeliverUrlAllowed,
+  type DeliverUrlPolicy,
+  type HostLookup,
+} from '../connectors/deliver-url-policy.ts';
 import type { Store } from '../store/store.ts';
 import {
   defaultRandomBytes,
@@ -30,15 +35,29 @@ export interface CreatedAccount {
 /**
  * Creates an account and its credentials.
  *
- * @throws {ValidationError} when the name is empty or the deliver URL is missing or not http(s).
+ * @throws {ValidationError} when the name is empty or the deliver URL is missing, not http(s),
+ *   or refused by `options.deliverUrlPolicy`.
  */
 export async function createAccount(
   store: Store,
   input: CreateAccountInput,
-  options: { now?: () => number; randomBytes?: RandomBytes } = {},
+  options: {
+    now?: () => number;
+    randomBytes?: RandomBytes;
+    /** Refuses deliver URLs aimed at private addresses (SSRF); pass `config.deliverUrlPolicy`. */
+    deliverUrlPolicy?: DeliverUrlPolicy;
+    lookup?: HostLookup;
+  } = {},
 ): Promise<CreatedAccount> {
   const connector = input.connector ?? 'http';
   checkAccountInput(input.name, connector, input.deliverUrl);
+  if (options.deliverUrlPolicy && input.deliverUrl !== undefined) {
+    await assertDeliverUrlAllowed(input.deliverUrl, options.deliverUrlPolicy, options.lookup).catch(
+      (error: Error) => {
+        throw new ValidationError('Invalid account', [`deliverUrl: ${error.message}`]);
+      },
+    );
+  }
   const random = options.randomBytes ?? defaultRandomBytes;
 
   const created: CreatedAccount = {

@@ -1,5 +1,9 @@
 import { ConfigError } from '@frontbridge/sdk';
 import { getCountries } from 'libphonenumber-js';
+import {
+  type DeliverUrlPolicy,
+  deliverUrlPolicyFromEnv,
+} from '../connectors/deliver-url-policy.ts';
 import type { SqliteSynchronous } from '../store/open-store.ts';
 
 /** Everything the server needs, read once from the environment and validated. */
@@ -28,10 +32,14 @@ export interface ServerConfig {
   /** How often idle workers look for due jobs (enqueues wake them at once anyway). */
   pollIntervalMs: number;
   workerConcurrency: number;
+  /** Requests per second per channel toward Front, shared by every instance (Front's burst limit). */
+  frontRequestsPerSecond: number;
   /** Lifetime of the attachment links put into deliveries. */
   attachmentLinkTtlMs: number;
   /** Largest request body accepted, in bytes. */
   bodyLimitBytes: number;
+  /** Which hosts deliver URLs may point at (SSRF guard); see deliver-url-policy.ts. */
+  deliverUrlPolicy: DeliverUrlPolicy;
 }
 
 type Env = Record<string, string | undefined>;
@@ -50,6 +58,7 @@ const DEFAULTS = {
   JOB_LEASE_SECONDS: '60',
   POLL_INTERVAL_MS: '1000',
   WORKER_CONCURRENCY: '8',
+  FRONT_REQUESTS_PER_SECOND: '5',
   ATTACHMENT_LINK_TTL_SECONDS: '86400',
   BODY_LIMIT_BYTES: String(30 * 1024 * 1024),
 } as const;
@@ -95,8 +104,10 @@ export function loadConfig(
     jobLeaseMs: integer('JOB_LEASE_SECONDS', 1) * 1000,
     pollIntervalMs: integer('POLL_INTERVAL_MS', 10),
     workerConcurrency: integer('WORKER_CONCURRENCY', 1),
+    frontRequestsPerSecond: integer('FRONT_REQUESTS_PER_SECOND', 1),
     attachmentLinkTtlMs: integer('ATTACHMENT_LINK_TTL_SECONDS', 60) * 1000,
     bodyLimitBytes: integer('BODY_LIMIT_BYTES', 1024),
+    deliverUrlPolicy: deliverUrlPolicyFromEnv(env, mode, problems),
   };
   if (config.port > 65535) problems.push('PORT must be at most 65535');
 

@@ -1,5 +1,10 @@
 import { Webhook } from 'standardwebhooks';
 import type { Connector, Delivery, DeliveryContext, DeliveryOutcome } from './connector.ts';
+import {
+  assertDeliverUrlAllowed,
+  type DeliverUrlPolicy,
+  type HostLookup,
+} from './deliver-url-policy.ts';
 
 // 408 and 429 ask to come back later; 5xx is the receiver's own trouble. Other 4xx answers are
 // final: the receiver looked at the message and refused it.
@@ -9,17 +14,31 @@ const RETRIED_STATUSES = new Set([408, 429]);
  * The built-in connector: POSTs the delivery as JSON to the account's deliver URL, signed with
  * the Standard Webhooks scheme (`webhook-id`, `webhook-timestamp`, `webhook-signature`).
  */
-export function createHttpConnector(): Connector {
-  return { deliver: deliverOverHttp };
+export function createHttpConnector(
+  options: { urlPolicy?: DeliverUrlPolicy; lookup?: HostLookup } = {},
+): Connector {
+  return {
+    deliver: async (delivery, context) => {
+      const url = context.account.deliverUrl;
+      if (!url) return { outcome: 'failed', reason: 'The account has no deliver URL' };
+      // Checked after DNS resolution on every attempt: a name may be re-pointed at 127.0.0.1.
+      const refusal = options.urlPolicy
+        ? await assertDeliverUrlAllowed(url, options.urlPolicy, options.lookup).then(
+            () => undefined,
+            (error: Error) => error.message,
+          )
+        : undefined;
+      if (refusal) return { outcome: 'failed', reason: refusal };
+      return deliverOverHttp(delivery, context, url);
+    },
+  };
 }
 
 async function deliverOverHttp(
   delivery: Delivery,
   context: DeliveryContext,
+  url: string,
 ): Promise<DeliveryOutcome> {
-  const url = context.account.deliverUrl;
-  if (!url) return { outcome: 'failed', reason: 'The account has no deliver URL' };
-
   const body = JSON.stringify(delivery.payload);
   const sentAt = new Date(context.now());
   const signature = new Webhook(context.account.signingSecret).sign(delivery.id, sentAt, body);

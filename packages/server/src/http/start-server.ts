@@ -7,6 +7,8 @@ import { createDemoConnector } from '../connectors/demo-connector.ts';
 import { createHttpConnector } from '../connectors/http-connector.ts';
 import { createLogger } from '../logging/create-logger.ts';
 import { JobRunner } from '../queue/job-runner.ts';
+import { startLeaseHeartbeat } from '../queue/lease-heartbeat.ts';
+import { createSharedRateLimitedFetch } from '../queue/shared-rate-limit.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
 import { AttachmentLinks } from '../workers/attachment-links.ts';
@@ -49,17 +51,33 @@ export interface RunningServer {
 /** Opens the store (unless given), starts the HTTP server and the job workers. */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const { config } = options;
+  const logger = options.logger ?? createLogger();
   const store =
     options.store ??
-    (await openStore(config.databaseUrl, { sqliteSynchronous: config.sqliteSynchronous }));
-  const context = createContext(options, store);
-  const runner = createRunner(context, options.random ?? Math.random);
+    (await openStore(config.databaseUrl, {
+      sqliteSynchronous: config.sqliteSynchronous,
+      onConnectionError: (error) =>
+        logger.warn(
+          { err: { name: error.name, message: error.message } },
+          'database connection lost',
+        ),
+    }));
+  const context = createContext({ ...options, logger }, store);
+  const owner = newId('worker', (size) => nodeRandomBytes(size));
+  const runner = createRunner(context, options.random ?? Math.random, owner);
   context.backoffMs = (attempt) => runner.backoffMs(attempt);
 
   const app = await buildApp(context);
   await app.listen({ port: config.port, host: config.host });
   const unsubscribe = store.onJobsEnqueued(() => runner.wake());
   runner.start();
+  const heartbeat = startLeaseHeartbeat({
+    store,
+    owner,
+    leaseMs: config.jobLeaseMs,
+    now: context.now,
+    logger: context.logger,
+  });
 
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -74,6 +92,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       unsubscribe();
       await app.close();
       await runner.stop(options.shutdownGraceMs ?? 5000);
+      heartbeat.stop();
       if (!options.store) await store.close();
       context.logger.info({}, 'server stopped');
     },
@@ -91,7 +110,14 @@ function createContext(options: StartServerOptions, store: Store): ServerContext
       appUid: config.frontAppUid,
       appSecret: config.frontAppSecrets[0] ?? '',
       baseUrl: config.frontApiUrl,
-      fetch,
+      // Paced per channel in the database, so the limit holds across every instance.
+      fetch: createSharedRateLimitedFetch({
+        store,
+        fetch,
+        requestsPerSecond: config.frontRequestsPerSecond,
+        ...(options.sleep ? { sleep: options.sleep } : {}),
+      }),
+      requestsPerSecondPerChannel: config.frontRequestsPerSecond,
       now,
       ...(options.sleep ? { sleep: options.sleep } : {}),
       onRetry: (event) =>
@@ -102,7 +128,7 @@ function createContext(options: StartServerOptions, store: Store): ServerContext
     store,
     logger,
     metrics: createMetrics(store),
-    connectors: { http: createHttpConnector(), demo: createDemoConnector(), ...options.connectors },
+    connectors: { http: createHttpConnector({ urlPolicy: config.deliverUrlPolicy }), demo: createDemoConnector(), ...options.connectors },
     front,
     attachmentLinks: new AttachmentLinks({
       key: AttachmentLinks.deriveKey(config.frontAppSecrets[0] ?? ''),
@@ -115,11 +141,11 @@ function createContext(options: StartServerOptions, store: Store): ServerContext
   };
 }
 
-function createRunner(context: ServerContext, random: () => number): JobRunner {
+function createRunner(context: ServerContext, random: () => number, owner: string): JobRunner {
   const { config, metrics } = context;
   return new JobRunner({
     store: context.store,
-    owner: newId('worker', (size) => nodeRandomBytes(size)),
+    owner,
     logger: context.logger,
     handlers: {
       deliver: (job) => runDeliverJob(context, job),

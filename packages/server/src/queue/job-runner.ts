@@ -33,6 +33,7 @@ export class JobRunner {
   readonly #options: JobRunnerOptions;
   readonly #running = new Set<Promise<void>>();
   #timer: NodeJS.Timeout | undefined;
+  #timerDue = 0;
   #claiming = false;
   #wakeAgain = false;
   #stopped = true;
@@ -69,6 +70,7 @@ export class JobRunner {
     this.#claiming = true;
     this.#wakeAgain = false;
     clearTimeout(this.#timer);
+    this.#timer = undefined;
     try {
       const free = this.#options.concurrency - this.#running.size;
       const jobs = free > 0 ? await this.#claim(free) : [];
@@ -80,7 +82,7 @@ export class JobRunner {
       this.#claiming = false;
     }
     if (this.#wakeAgain) return this.wake();
-    await this.#schedulePoll();
+    this.#scheduleWake(this.#options.pollIntervalMs);
   }
 
   #claim(limit: number): Promise<JobRow[]> {
@@ -88,14 +90,18 @@ export class JobRunner {
     return store.claimJobs({ owner, limit, now: now(), leaseMs });
   }
 
-  async #schedulePoll(): Promise<void> {
+  // One timer serves both the poll (other processes' jobs, expired leases) and this runner's own
+  // retries, so a retry due in 20 ms does not wait for the next poll.
+  #scheduleWake(delayMs: number): void {
     if (this.#stopped) return;
-    const { store, now, pollIntervalMs } = this.#options;
-    const next = await store.nextRunAt().catch(() => undefined);
-    const delay = next === undefined ? pollIntervalMs : Math.max(1, next - now());
-    if (this.#stopped) return;
+    const due = this.#options.now() + delayMs;
+    if (this.#timer && this.#timerDue <= due) return;
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => this.wake(), Math.min(delay, pollIntervalMs));
+    this.#timerDue = due;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.wake();
+    }, delayMs);
   }
 
   #track(promise: Promise<void>): void {
@@ -132,6 +138,7 @@ export class JobRunner {
     else {
       const delayMs = result.delayMs ?? this.backoffMs(job.attempts);
       await store.rescheduleJob(job.id, owner, { runAt: now() + delayMs, error: result.error });
+      this.#scheduleWake(delayMs);
     }
   }
 

@@ -1,5 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { claimJobsPostgres } from './postgres-claim.ts';
+import { reserveRateSlot } from './rate-slot.ts';
 import type { Database, DeliveryRow, JobRow, MessageRow } from './schema.ts';
 import { claimJobsSqlite } from './sqlite-claim.ts';
 import type {
@@ -10,6 +11,7 @@ import type {
   FrontMessageRecord,
   ImportRecord,
   NewJob,
+  RateSlot,
   RecordResult,
   Store,
   StoreDialect,
@@ -310,6 +312,16 @@ export class KyselyStore implements Store {
     });
   }
 
+  async extendLeases(owner: string, until: number): Promise<number> {
+    const result = await this.#db
+      .updateTable('jobs')
+      .set({ lease_expires_at: until })
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   async releaseLeases(owner: string): Promise<number> {
     const result = await this.#db
       .updateTable('jobs')
@@ -330,13 +342,8 @@ export class KyselyStore implements Store {
     return Object.fromEntries(rows.map((row) => [row.kind, Number(row.count)]));
   }
 
-  async nextRunAt(): Promise<number | undefined> {
-    const row = await this.#db
-      .selectFrom('jobs')
-      .select((eb) => eb.fn.min('run_at').as('next'))
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    return row?.next == null ? undefined : Number(row.next);
+  reserveRateSlot(key: string, intervalMs: number): Promise<RateSlot> {
+    return reserveRateSlot(this.#db, this.dialect, { key, intervalMs });
   }
 
   async #finishJob(id: number, owner: string, patch: Partial<JobRow>): Promise<boolean> {

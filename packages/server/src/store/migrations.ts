@@ -8,6 +8,7 @@ export type Dialect = 'sqlite' | 'postgres';
 export function createMigrationProvider(dialect: Dialect): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '0001_initial': { up: (db) => initialSchema(db, dialect) },
+    '0002_rate_slots': { up: createRateSlotTable },
   };
   return { getMigrations: async () => migrations };
 }
@@ -156,6 +157,16 @@ async function createJobTable(db: Kysely<unknown>, dialect: Dialect): Promise<vo
     .createIndex('jobs_ordering')
     .on('jobs')
     .columns(['ordering_key', 'status', 'id'])
+    .execute();
+}
+
+// One row per rate-limited key (a Front channel): when its next request may start, shared by
+// every instance so the limit holds for the deployment, not per process.
+async function createRateSlotTable(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('rate_slots')
+    .addColumn('key', 'text', (c) => c.primaryKey())
+    .addColumn('next_at', 'bigint', (c) => c.notNull())
     .execute();
 }
 

@@ -2,10 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '@frontbridge/sdk';
 import Sqlite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import { Kysely, Migrator } from 'kysely';
 import { KyselyStore } from './kysely-store.ts';
 import { createMigrationProvider } from './migrations.ts';
+import { openPostgresStore } from './open-postgres.ts';
 import type { Database } from './schema.ts';
 import { ImmediateSqliteDialect } from './sqlite-dialect.ts';
 import type { Store } from './store.ts';
@@ -28,6 +28,12 @@ export interface OpenStoreOptions {
   schema?: string;
   /** PostgreSQL only: most pooled connections (default 10). */
   maxConnections?: number;
+  /** PostgreSQL only: how long to wait for a new connection before failing (default 5 s). */
+  connectionTimeoutMs?: number;
+  /** PostgreSQL only: how long a store call retries while the connection is lost (default 10 s). */
+  retryWindowMs?: number;
+  /** PostgreSQL only: told when a pooled or LISTEN connection fails (it is replaced, not fatal). */
+  onConnectionError?: (error: Error) => void;
 }
 
 /**
@@ -38,11 +44,12 @@ export async function openStore(
   databaseUrl: string,
   options: OpenStoreOptions = {},
 ): Promise<Store> {
+  if (databaseUrl.startsWith('postgres://') || databaseUrl.startsWith('postgresql://')) {
+    return openPostgresStore(databaseUrl, options);
+  }
   const store = databaseUrl.startsWith('sqlite:')
     ? openSqlite(databaseUrl.slice('sqlite:'.length), options)
-    : databaseUrl.startsWith('postgres://') || databaseUrl.startsWith('postgresql://')
-      ? await openPostgres(databaseUrl, options)
-      : undefined;
+    : undefined;
   if (!store) {
     throw new ConfigError('DATABASE_URL must start with sqlite: or postgres://.');
   }
@@ -66,24 +73,4 @@ function openSqlite(path: string, options: OpenStoreOptions) {
   database.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(database) });
   return { db, dialect: 'sqlite' as const };
-}
-
-async function openPostgres(url: string, options: OpenStoreOptions) {
-  const schema = options.schema ?? 'public';
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: options.maxConnections ?? 10,
-    // Epoch milliseconds need int8; read it back as a number (exact up to 2^53).
-    types: {
-      getTypeParser: (oid, format) => (oid === 20 ? Number : pg.types.getTypeParser(oid, format)),
-    } as pg.CustomTypesConfig,
-  });
-  pool.on('connect', (client) => {
-    client.query(`set search_path to "${schema.replaceAll('"', '""')}"`).catch(() => undefined);
-  });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  if (schema !== 'public') {
-    await db.schema.createSchema(schema).ifNotExists().execute();
-  }
-  return { db, dialect: 'postgres' as const };
 }

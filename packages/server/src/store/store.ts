@@ -64,6 +64,13 @@ export interface ClaimOptions {
   leaseMs: number;
 }
 
+/** A reserved start time for a rate-limited request, and how long to wait for it. */
+export interface RateSlot {
+  /** The reserved start, in the database's clock (epoch milliseconds). */
+  slotAt: number;
+  waitMs: number;
+}
+
 /** A stored attachment of an API message, handed to the sync worker. */
 export interface StoredAttachment {
   filename: string;
@@ -117,10 +124,15 @@ export interface Store {
     retry: { runAt: number; error: string },
   ): Promise<boolean>;
   failJob(id: number, owner: string, error: string): Promise<boolean>;
+  /** Pushes the lease of every job `owner` still holds to `until`; returns how many. */
+  extendLeases(owner: string, until: number): Promise<number>;
   /** Hands back every job `owner` still holds, so another worker can take it at once. */
   releaseLeases(owner: string): Promise<number>;
   /** Jobs not yet done or failed, by kind. */
   countPendingJobs(): Promise<Record<string, number>>;
-  /** The earliest `run_at` of a pending job, to know when to poll next. */
-  nextRunAt(): Promise<number | undefined>;
+  /**
+   * Reserves the next start for `key` at least `intervalMs` after the previous one, across every
+   * process sharing the database (the per-channel rate limit toward Front).
+   */
+  reserveRateSlot(key: string, intervalMs: number): Promise<RateSlot>;
 }

@@ -49,6 +49,8 @@ export interface CreateFrontClientOptions {
   now: () => number;
   /** Waits between the client's own retries; default a timer. */
   sleep?: (ms: number) => Promise<void>;
+  /** Requests per second per channel this process starts (the SDK's in-process pacer). */
+  requestsPerSecondPerChannel?: number;
   /** Called before each retry the client makes, for logs and metrics. */
   onRetry?: (event: { reason: string; channelId: string; attempt: number }) => void;
 }
@@ -65,5 +67,8 @@ export function createFrontClient(options: CreateFrontClientOptions): FrontClien
     maxAttempts: 4,
     ...(options.sleep ? { sleep: options.sleep } : {}),
     ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+    ...(options.requestsPerSecondPerChannel
+      ? { requestsPerSecondPerChannel: options.requestsPerSecondPerChannel }
+      : {}),
   });
 }

@@ -15,15 +15,18 @@ export type ReceiverBehaviour = (index: number) => { status: number; delayMs?: n
 export interface Receiver {
   url: string;
   received: Received[];
+  /** Requests seen so far, answered or not. */
+  hits: number;
   behaviour: ReceiverBehaviour;
   close(): Promise<void>;
 }
 
 export async function startReceiver(behaviour: ReceiverBehaviour = () => ({ status: 200 })) {
   const received: Received[] = [];
-  const receiver = { received, behaviour } as Receiver;
+  const receiver = { received, behaviour, hits: 0 } as Receiver;
   let count = 0;
   const server: Server = createServer((request, response) => {
+    receiver.hits++;
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {

@@ -175,4 +175,39 @@ describe('delivery to the external system', () => {
       await harness.close();
     }
   });
+
+  it('serves attachment links that fetch the file from Front and refuse tampering', async () => {
+    const harness = await startHarness();
+    try {
+      const sent = await control(harness, 'POST', `/channels/${harness.channelId}/messages`, {
+        to: ['+15551230000'],
+        text: 'label attached',
+        attachments: [
+          {
+            filename: 'label.pdf',
+            content_type: 'application/pdf',
+            content_base64: Buffer.from('%PDF-1').toString('base64'),
+          },
+        ],
+      });
+      assert.equal(sent.status, 200, JSON.stringify(sent.body));
+      await waitFor(() => harness.receiver.received.length === 1);
+
+      const files = (harness.receiver.received[0]?.json.attachments ?? []) as Array<{
+        url: string;
+        filename: string;
+      }>;
+      const [file] = files;
+      assert.ok(file);
+      assert.equal(file.filename, 'label.pdf');
+      const download = await fetch(file.url);
+      assert.equal(download.status, 200);
+      assert.equal(Buffer.from(await download.arrayBuffer()).toString(), '%PDF-1');
+
+      const tampered = file.url.replace(/expires=\d+/, 'expires=99999999999999');
+      assert.equal((await fetch(tampered)).status, 403);
+    } finally {
+      await harness.close();
+    }
+  });
 });

@@ -1,0 +1,245 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { ApiMessageRecord, FrontMessageRecord, Store } from '../../src/index.ts';
+
+/** Opens a fresh, empty store and returns it with a function that disposes of it. */
+export type StoreFactory = () => Promise<{ store: Store; dispose: () => Promise<void> }>;
+
+const T0 = 1_800_000_000_000;
+
+function frontRecord(
+  channelId: string,
+  suffix: string,
+  extra: Partial<FrontMessageRecord> = {},
+): FrontMessageRecord {
+  return {
+    eventKey: `message:msg_${suffix}`,
+    message: {
+      id: `fbm_${suffix}`,
+      account_id: 'acc_1',
+      channel_id: channelId,
+      origin: 'front',
+      direction: 'outbound',
+      external_id: `fb_${suffix}`,
+      contact_handle: '+15551230000',
+      status: 'queued',
+      front_message_id: `msg_${suffix}`,
+      front_conversation_id: null,
+      message_uid: null,
+      last_error: null,
+      content: '{}',
+      created_at: T0,
+      updated_at: T0,
+    },
+    deliveries: [{ id: `dlv_${suffix}`, recipient: '+15551230000' }],
+    ...extra,
+  };
+}
+
+function apiRecord(
+  channelId: string,
+  externalId: string,
+  conversationId?: string,
+): ApiMessageRecord {
+  return {
+    conversationId,
+    attachments: [{ filename: 'a.txt', contentType: 'text/plain', data: Buffer.from('hi') }],
+    message: {
+      id: `fbm_api_${externalId}`,
+      account_id: 'acc_1',
+      channel_id: channelId,
+      origin: 'api',
+      direction: 'inbound',
+      external_id: externalId,
+      contact_handle: '+15551230000',
+      status: 'queued',
+      front_message_id: null,
+      front_conversation_id: null,
+      message_uid: null,
+      last_error: null,
+      content: '{}',
+      created_at: T0,
+      updated_at: T0,
+    },
+  };
+}
+
+/** The store and queue contract: every dialect must pass the same suite unchanged. */
+export function storeContract(
+  name: string,
+  factory: StoreFactory,
+  options: { skip?: string | false } = {},
+) {
+  describe(`store contract (${name})`, { skip: options.skip ?? false }, () => {
+    let store: Store;
+    let dispose: () => Promise<void>;
+    let channelCount = 0;
+
+    before(async () => {
+      ({ store, dispose } = await factory());
+      await store.insertAccount({
+        id: 'acc_1',
+        name: 'acme',
+        channel_token_hash: 'c1',
+        api_key_hash: 'k1',
+        signing_secret: 'whsec_x',
+        deliver_url: null,
+        connector: 'http',
+        created_at: T0,
+      });
+    });
+    after(async () => dispose?.());
+
+    async function newChannel(): Promise<string> {
+      const id = `cha_${++channelCount}`;
+      await store.authorizeChannel({
+        id,
+        account_id: 'acc_1',
+        webhook_token: `fbw_${id}`,
+        status: 'active',
+        created_at: T0,
+        deleted_at: null,
+      });
+      return id;
+    }
+
+    it('returns the stored message and adds no job when an event key repeats', async () => {
+      const channel = await newChannel();
+      const first = await store.recordFrontMessage(frontRecord(channel, 'a'));
+      const again = await store.recordFrontMessage({
+        ...frontRecord(channel, 'a'),
+        message: { ...frontRecord(channel, 'a').message, id: 'fbm_other', external_id: 'fb_other' },
+      });
+      assert.equal(first.duplicate, false);
+      assert.equal(again.duplicate, true);
+      assert.equal(again.message.external_id, first.message.external_id);
+      assert.equal((await store.countPendingJobs()).deliver, 1);
+      await drain(store);
+    });
+
+    it('keeps one message per external id and threads by the contact', async () => {
+      const channel = await newChannel();
+      await store.recordFrontMessage(frontRecord(channel, 'b', { frontConversationId: 'cnv_1' }));
+      const first = await store.recordApiMessage(apiRecord(channel, 'sms-1'));
+      const again = await store.recordApiMessage(apiRecord(channel, 'sms-1'));
+      assert.equal(again.duplicate, true);
+      assert.equal(again.message.id, first.message.id);
+      assert.equal(first.message.external_conversation_id, '+15551230000');
+      assert.equal((await store.listAttachments(first.message.id)).length, 1);
+
+      const named = await store.recordApiMessage(apiRecord(channel, 'sms-2', 'thread-9'));
+      assert.equal(named.message.external_conversation_id, 'thread-9');
+      await drain(store);
+    });
+
+    it('leases a job to one owner until the lease expires', async () => {
+      const channel = await newChannel();
+      await store.recordFrontMessage(frontRecord(channel, 'c'));
+      const claimed = await store.claimJobs({ owner: 'w1', limit: 10, now: T0, leaseMs: 1000 });
+      assert.equal(claimed.length, 1);
+      assert.equal(claimed[0]?.attempts, 1);
+      assert.equal(
+        (await store.claimJobs({ owner: 'w2', limit: 10, now: T0 + 999, leaseMs: 1000 })).length,
+        0,
+      );
+
+      const reclaimed = await store.claimJobs({
+        owner: 'w2',
+        limit: 10,
+        now: T0 + 1000,
+        leaseMs: 1000,
+      });
+      assert.equal(reclaimed.length, 1);
+      const job = reclaimed[0];
+      assert.ok(job);
+      assert.equal(await store.completeJob(job.id, 'w1'), false);
+      assert.equal(await store.completeJob(job.id, 'w2'), true);
+    });
+
+    it('runs jobs sharing an ordering key one at a time, oldest first', async () => {
+      const channel = await newChannel();
+      await store.recordFrontMessage(frontRecord(channel, 'd1'));
+      await store.recordFrontMessage(frontRecord(channel, 'd2'));
+      const first = await store.claimJobs({ owner: 'w1', limit: 10, now: T0, leaseMs: 1000 });
+      assert.deepEqual(
+        first.map((job) => JSON.parse(job.payload).deliveryId),
+        ['dlv_d1'],
+      );
+      const job = first[0];
+      assert.ok(job);
+
+      await store.rescheduleJob(job.id, 'w1', { runAt: T0 + 500, error: 'receiver down' });
+      assert.equal(
+        (await store.claimJobs({ owner: 'w1', limit: 10, now: T0 + 10, leaseMs: 1000 })).length,
+        0,
+      );
+      const retried = await store.claimJobs({
+        owner: 'w1',
+        limit: 10,
+        now: T0 + 500,
+        leaseMs: 1000,
+      });
+      assert.equal(retried[0]?.last_error, 'receiver down');
+      await store.completeJob(job.id, 'w1');
+      const second = await store.claimJobs({
+        owner: 'w1',
+        limit: 10,
+        now: T0 + 500,
+        leaseMs: 1000,
+      });
+      assert.deepEqual(
+        second.map((row) => JSON.parse(row.payload).deliveryId),
+        ['dlv_d2'],
+      );
+      await drain(store);
+    });
+
+    it('hands jobs back when their owner releases them', async () => {
+      const channel = await newChannel();
+      await store.recordFrontMessage(frontRecord(channel, 'e'));
+      await store.claimJobs({ owner: 'w1', limit: 10, now: T0, leaseMs: 60_000 });
+      assert.equal(await store.releaseLeases('w1'), 1);
+      assert.equal(
+        (await store.claimJobs({ owner: 'w2', limit: 10, now: T0, leaseMs: 1000 })).length,
+        1,
+      );
+      await drain(store, 'w2');
+    });
+
+    it('cancels pending jobs and keeps history when a channel is deleted', async () => {
+      const channel = await newChannel();
+      const { message } = await store.recordFrontMessage(frontRecord(channel, 'f'));
+      await store.deleteChannel(channel, T0);
+      assert.equal((await store.getChannel(channel))?.status, 'deleted');
+      assert.equal((await store.getMessage(message.id))?.id, message.id);
+      assert.equal((await store.countPendingJobs()).deliver ?? 0, 0);
+    });
+
+    it('maps Front ids onto a synced message from message_imported', async () => {
+      const channel = await newChannel();
+      const { message } = await store.recordApiMessage(apiRecord(channel, 'sms-9'));
+      const matched = await store.recordImported({
+        channelId: channel,
+        eventKey: 'message_imported:msg_9',
+        externalId: 'sms-9',
+        frontMessageId: 'msg_9',
+        frontConversationId: 'cnv_9',
+        externalConversationIds: ['+15551230000', 'legacy-1'],
+        now: T0,
+      });
+      assert.equal(matched, message.id);
+      const stored = await store.getMessage(message.id);
+      assert.equal(stored?.status, 'imported');
+      assert.equal(stored?.front_conversation_id, 'cnv_9');
+      await drain(store);
+    });
+  });
+}
+
+async function drain(store: Store, owner = 'drain') {
+  for (;;) {
+    const jobs = await store.claimJobs({ owner, limit: 100, now: T0 + 10 ** 9, leaseMs: 1 });
+    if (jobs.length === 0) return;
+    for (const job of jobs) await store.completeJob(job.id, owner);
+  }
+}

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { control, startHarness, waitFor } from '../helpers/harness.ts';
+
+describe('operations routes', () => {
+  it('answers health, readiness and Prometheus metrics', async () => {
+    const harness = await startHarness();
+    try {
+      await control(harness, 'POST', `/channels/${harness.channelId}/messages`, {
+        to: ['+15551230000'],
+        text: 'x',
+      });
+      await waitFor(() => harness.receiver.received.length === 1);
+
+      assert.deepEqual(await (await fetch(`${harness.server.url}/healthz`)).json(), {
+        status: 'ok',
+      });
+      assert.deepEqual(await (await fetch(`${harness.server.url}/readyz`)).json(), {
+        status: 'ready',
+      });
+      const metrics = await (await fetch(`${harness.server.url}/metrics`)).text();
+      assert.match(metrics, /frontbridge_webhooks_total\{type="message",outcome="200"\} 1/);
+      assert.match(metrics, /frontbridge_queue_depth\{kind="deliver"\} \d/);
+      assert.match(metrics, /frontbridge_delivery_attempts_total\{outcome="delivered"\} 1/);
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('answers a short JSON error, never a stack, for malformed requests', async () => {
+    const harness = await startHarness();
+    try {
+      const broken = await fetch(`${harness.server.url}/api/v1/messages`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${harness.account.api_key}`,
+          'content-type': 'application/json',
+        },
+        body: '{"channel_id":',
+      });
+      assert.equal(broken.status, 400);
+      const body = (await broken.json()) as { error: { code: string; message: string } };
+      assert.equal(body.error.code, 'bad_request');
+      assert.doesNotMatch(JSON.stringify(body), /at .+\.ts:\d+/);
+
+      const missing = await fetch(`${harness.server.url}/nope`);
+      assert.equal(missing.status, 404);
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('releases the jobs it holds when closed, so a restart takes them at once', async () => {
+    const harness = await startHarness({
+      behaviour: () => ({ status: 200, delayMs: 60_000 }),
+      server: { shutdownGraceMs: 50 },
+    });
+    try {
+      await control(harness, 'POST', `/channels/${harness.channelId}/messages`, {
+        to: ['+15551230000'],
+        text: 'x',
+      });
+      await waitFor(() => harness.receiver.hits === 1);
+      await harness.server.close();
+      harness.server.close = async () => undefined;
+
+      const taken = await harness.store.claimJobs({
+        owner: 'next',
+        limit: 10,
+        now: Date.now(),
+        leaseMs: 1000,
+      });
+      assert.equal(taken.length, 1);
+      assert.equal(taken[0]?.kind, 'deliver');
+    } finally {
+      await harness.close();
+    }
+  });
+});

@@ -30,6 +30,7 @@ export class ChannelPacer {
   readonly #now: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #lanes = new Map<string, Lane>();
+  #lastSweep = Number.NEGATIVE_INFINITY;
 
   constructor(options: ChannelPacerOptions) {
     this.#limit = Math.max(1, Math.floor(options.limit));
@@ -55,8 +56,12 @@ export class ChannelPacer {
     return this.#lanes.size;
   }
 
+  // At most once per window, so that many busy channels do not make every call walk the map.
   #sweep(): void {
-    const cutoff = this.#now() - this.#windowMs;
+    const now = this.#now();
+    if (now - this.#lastSweep < this.#windowMs) return;
+    this.#lastSweep = now;
+    const cutoff = now - this.#windowMs;
     for (const [key, lane] of this.#lanes) {
       const newest = lane.starts.at(-1) ?? Number.NEGATIVE_INFINITY;
       if (lane.waiting === 0 && newest <= cutoff) this.#lanes.delete(key);

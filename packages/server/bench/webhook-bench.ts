@@ -122,6 +122,17 @@ async function fixedRate(url: string): Promise<{ p50: number; p99: number; error
   return { p50: at(0.5), p99: at(0.99), errors };
 }
 
+/** Waits (at most a minute) until the server's queue is empty, reading its /metrics. */
+async function drained(serverUrl: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const metrics = await (await fetch(`${serverUrl}/metrics`)).text();
+    const depth = /frontbridge_queue_depth\{kind="deliver"\} (\d+)/.exec(metrics)?.[1];
+    if (depth === '0') return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 async function peakRssMb(pid: number | undefined): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const kilobytes = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN);
@@ -164,10 +175,14 @@ async function main() {
   const serverUrl = `${server.url}/front/channels/fbw_bench`;
 
   try {
-    await throughput(serverUrl); // warm-up: JIT, SQLite page cache
+    // The yardstick first, while the server is idle; then the server, letting its delivery
+    // backlog drain between phases so each phase starts from the same state.
     const bare = await throughput(baseline.url);
-    const ours = await throughput(serverUrl);
     const bareLatency = await fixedRate(baseline.url);
+    await throughput(serverUrl); // warm-up: JIT, SQLite page cache
+    await drained(server.url);
+    const ours = await throughput(serverUrl);
+    await drained(server.url);
     const ourLatency = await fixedRate(serverUrl);
     const rss = await peakRssMb(server.process.pid);
     report({ bare, ours, bareLatency, ourLatency, rss });

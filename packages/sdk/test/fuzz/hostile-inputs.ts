@@ -59,6 +59,7 @@ const NASTY_STRINGS = [
   '/dev/zero',
   '<script>alert(1)</script>',
   "'; DROP TABLE messages; --",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal log4j-style probe, on purpose
   '${jndi:ldap://x}',
   '{{7*7}}',
   '__proto__',
@@ -240,10 +241,21 @@ export function hostileFilename(rng: Rng): string {
  * A `multipart/form-data` body with hostile field names, filenames and framing. Returns the bytes
  * and the Content-Type to send them with (sometimes a wrong boundary on purpose).
  */
-export function hostileMultipart(rng: Rng): { body: Buffer; contentType: string } {
+export function hostileMultipart(
+  rng: Rng,
+  baseFields: Array<[string, string]> = [],
+): { body: Buffer; contentType: string } {
   const boundary = `fuzz${rng.int(1e9)}`;
   const parts: string[] = [];
-  const count = 1 + rng.int(5);
+  // Valid fields first, half the time, so hostile extras reach past the required-field checks.
+  if (rng.chance(0.5)) {
+    for (const [name, value] of baseFields) {
+      parts.push(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+      );
+    }
+  }
+  const count = rng.int(4);
   for (let i = 0; i < count; i++) {
     const name = rng.pick([
       'body',
@@ -261,7 +273,7 @@ export function hostileMultipart(rng: Rng): { body: Buffer; contentType: string 
       '',
       hostileString(rng),
     ]);
-    const isFile = name.startsWith('attachments') || rng.chance(0.2);
+    const isFile = name.startsWith('attachments') || rng.chance(0.05);
     const disposition = isFile
       ? `form-data; name="${name}"; filename="${hostileFilename(rng)}"`
       : `form-data; name="${name}"`;
@@ -273,7 +285,7 @@ export function hostileMultipart(rng: Rng): { body: Buffer; contentType: string 
     );
   }
   let text = `${parts.join('')}--${boundary}--\r\n`;
-  if (rng.chance(0.3)) text = text.slice(0, rng.int(text.length));
+  if (rng.chance(0.15)) text = text.slice(0, rng.int(text.length));
   const contentType = rng.chance(0.85)
     ? `multipart/form-data; boundary=${boundary}`
     : rng.pick([

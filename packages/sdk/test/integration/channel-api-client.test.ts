@@ -96,21 +96,26 @@ describe('ChannelApiClient retries', () => {
     assert.deepEqual(clock.sleeps, [3000]);
   });
 
-  it('throws RateLimitError with retryAfterMs when 429s outlast the attempts', async () => {
+  it('ends six 429s in a row with RateLimitError carrying retryAfterMs', async () => {
     const tooMany = json(
       429,
       { _error: { status: 429, message: 'Rate limit exceeded' } },
       { 'retry-after': '1' },
     );
-    const { client, server } = await setup([tooMany, tooMany, tooMany, tooMany, tooMany, tooMany]);
-    await assert.rejects(
-      client.syncInboundMessage('cha_1', INBOUND),
-      (error: unknown) =>
-        error instanceof RateLimitError &&
-        error.code === 'rate_limited' &&
-        error.retryAfterMs === 1000,
-    );
-    assert.equal(server.requests.length, 5);
+    const isRateLimit = (error: unknown) =>
+      error instanceof RateLimitError &&
+      error.code === 'rate_limited' &&
+      error.retryAfterMs === 1000;
+
+    const six = await setup([tooMany], { maxAttempts: 6 });
+    await assert.rejects(six.client.syncInboundMessage('cha_1', INBOUND), isRateLimit);
+    assert.equal(six.server.requests.length, 6);
+    assert.deepEqual(six.clock.sleeps, [1000, 1000, 1000, 1000, 1000]);
+
+    // With the default of 5 attempts the fifth 429 already ends the call.
+    const byDefault = await setup([tooMany]);
+    await assert.rejects(byDefault.client.syncInboundMessage('cha_1', INBOUND), isRateLimit);
+    assert.equal(byDefault.server.requests.length, 5);
   });
 
   it('gives up at once when retry-after exceeds maxRetryAfterMs', async () => {

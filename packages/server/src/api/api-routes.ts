@@ -67,18 +67,7 @@ async function readMessageRequest(request: FastifyRequest) {
   const uploads: Upload[] = [];
   let raw: unknown = request.body;
   if (request.isMultipart()) {
-    const fields: Record<string, unknown> = {};
-    for await (const part of request.parts()) {
-      if (part.type === 'file') {
-        const data = await part.toBuffer();
-        uploads.push({ filename: part.filename, contentType: part.mimetype, data });
-      } else if (part.fieldname === 'to' || part.fieldname === 'to[]') {
-        fields.to = [...((fields.to as string[] | undefined) ?? []), String(part.value)];
-      } else {
-        fields[part.fieldname] = part.value;
-      }
-    }
-    raw = fields;
+    raw = await readMultipart(request, uploads);
   }
   const parsed = MessageInputSchema.safeParse(coerceNumbers(raw));
   if (!parsed.success) {
@@ -89,6 +78,28 @@ async function readMessageRequest(request: FastifyRequest) {
     );
   }
   return { fields: parsed.data, uploads };
+}
+
+async function readMultipart(request: FastifyRequest, uploads: Upload[]) {
+  const fields: Record<string, unknown> = {};
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        const data = await part.toBuffer();
+        uploads.push({ filename: part.filename, contentType: part.mimetype, data });
+      } else if (part.fieldname === 'to' || part.fieldname === 'to[]') {
+        fields.to = [...((fields.to as string[] | undefined) ?? []), String(part.value)];
+      } else {
+        fields[part.fieldname] = part.value;
+      }
+    }
+  } catch (error) {
+    // Limits come with their own 4xx (413); anything else is a body that is not multipart.
+    const status = (error as { statusCode?: unknown }).statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) throw error;
+    throw new HttpError(400, 'invalid_multipart', 'The multipart body could not be read.');
+  }
+  return fields;
 }
 
 // Multipart fields are all strings; delivered_at given as digits means epoch seconds.

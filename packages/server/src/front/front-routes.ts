@@ -132,7 +132,9 @@ async function handleChannelEvent(
   const channel = await context.store.findChannelByWebhookToken(token);
   if (!channel) throw new HttpError(404, 'unknown_channel', 'No channel has this webhook URL.');
   checkNamedChannel(channel, event);
-  if (event.type === 'delete') return deleteChannel(context, channel);
+  // The 2019 docs describe `delete` as a bare DELETE without a body; treat it as one.
+  const bareDelete = request.method === 'DELETE' && event.type === 'unknown' && !event.originalType;
+  if (event.type === 'delete' || bareDelete) return deleteChannel(context, channel);
   if (channel.status === 'deleted') {
     throw new HttpError(404, 'channel_deleted', 'This channel was removed.');
   }

@@ -30,6 +30,15 @@ function describe(error: FastifyError): { status: number; code: string; message:
   if (error instanceof ValidationError) {
     return { status: 400, code: 'invalid_request', message: error.message };
   }
+  if (isStorageUnavailable(error)) {
+    // The database cannot take the write right now (disk full, locked, I/O): nothing was stored,
+    // and the sender should try again later.
+    return {
+      status: 503,
+      code: 'unavailable',
+      message: 'Storage is unavailable; try again later.',
+    };
+  }
   const status = error.statusCode ?? 500;
   if (status === 413) {
     return { status, code: 'payload_too_large', message: 'The request body is too large.' };
@@ -38,4 +47,12 @@ function describe(error: FastifyError): { status: number; code: string; message:
     return { status, code: 'bad_request', message: 'The request is malformed.' };
   }
   return { status: 500, code: 'internal_error', message: 'Something went wrong on our side.' };
+}
+
+const UNAVAILABLE_CODES =
+  /^(SQLITE_(FULL|BUSY|IOERR|LOCKED|READONLY)|ECONNREFUSED|ECONNRESET|57P0[123]|08\d{3}|53\d{3})/;
+
+function isStorageUnavailable(error: FastifyError): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && UNAVAILABLE_CODES.test(code);
 }

@@ -128,11 +128,15 @@ function createContext(options: StartServerOptions, store: Store): ServerContext
     store,
     logger,
     metrics: createMetrics(store),
-    connectors: { http: createHttpConnector({ urlPolicy: config.deliverUrlPolicy }), demo: createDemoConnector(), ...options.connectors },
+    connectors: {
+      http: createHttpConnector({ urlPolicy: config.deliverUrlPolicy }),
+      demo: createDemoConnector(),
+      ...options.connectors,
+    },
     front,
     attachmentLinks: new AttachmentLinks({
       key: AttachmentLinks.deriveKey(config.frontAppSecrets[0] ?? ''),
-      publicUrl: config.publicUrl,
+      publicUrl: () => config.publicUrl,
     }),
     fetch,
     now,

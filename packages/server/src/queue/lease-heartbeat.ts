@@ -18,18 +18,21 @@ export interface LeaseHeartbeatOptions {
 export function startLeaseHeartbeat(options: LeaseHeartbeatOptions): { stop(): void } {
   const { store, owner, leaseMs, now, logger } = options;
   let beating = false;
-  const timer = setInterval(() => {
-    if (beating) return;
-    beating = true;
-    store
-      .extendLeases(owner, now() + leaseMs)
-      .catch((error: unknown) => {
-        logger.warn({ err: { message: (error as Error).message } }, 'lease renewal failed');
-      })
-      .finally(() => {
-        beating = false;
-      });
-  }, Math.max(50, Math.floor(leaseMs / 3)));
+  const timer = setInterval(
+    () => {
+      if (beating) return;
+      beating = true;
+      store
+        .extendLeases(owner, now() + leaseMs)
+        .catch((error: unknown) => {
+          logger.warn({ err: { message: (error as Error).message } }, 'lease renewal failed');
+        })
+        .finally(() => {
+          beating = false;
+        });
+    },
+    Math.max(50, Math.floor(leaseMs / 3)),
+  );
   timer.unref();
   return { stop: () => clearInterval(timer) };
 }

@@ -160,27 +160,36 @@ export class KyselyStore implements Store {
     return row;
   }
 
+  // One statement for the three lookups, strongest hint first: this runs inside every webhook's
+  // transaction, and each extra round trip through the query builder costs more than the lookup.
   async #knownConversation(trx: Executor, record: FrontMessageRecord) {
     const channelId = record.message.channel_id;
-    if (record.frontConversationId) {
-      const known = await trx
-        .selectFrom('conversations')
-        .select('external_conversation_id')
-        .where('channel_id', '=', channelId)
-        .where('front_conversation_id', '=', record.frontConversationId)
-        .executeTakeFirst();
-      if (known) return known.external_conversation_id;
-    }
-    if (record.repliedToFrontMessageId) {
-      const repliedTo = await trx
-        .selectFrom('messages')
-        .select('external_conversation_id')
-        .where('channel_id', '=', channelId)
-        .where('front_message_id', '=', record.repliedToFrontMessageId)
-        .executeTakeFirst();
-      if (repliedTo) return repliedTo.external_conversation_id;
-    }
-    return contactConversation(trx, channelId, record.message.contact_handle);
+    const row = await trx
+      .selectNoFrom((eb) =>
+        eb.fn
+          .coalesce(
+            eb
+              .selectFrom('conversations')
+              .select('external_conversation_id')
+              .where('channel_id', '=', channelId)
+              .where('front_conversation_id', '=', record.frontConversationId ?? null)
+              .limit(1),
+            eb
+              .selectFrom('messages')
+              .select('external_conversation_id')
+              .where('channel_id', '=', channelId)
+              .where('front_message_id', '=', record.repliedToFrontMessageId ?? null)
+              .limit(1),
+            eb
+              .selectFrom('contacts')
+              .select('external_conversation_id')
+              .where('channel_id', '=', channelId)
+              .where('handle', '=', record.message.contact_handle),
+          )
+          .as('conversation'),
+      )
+      .executeTakeFirst();
+    return row?.conversation ?? undefined;
   }
 
   recordApiMessage(record: ApiMessageRecord): Promise<RecordResult> {

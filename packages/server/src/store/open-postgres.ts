@@ -28,6 +28,10 @@ export async function openPostgresStore(url: string, options: OpenStoreOptions):
   });
   // An idle pooled client whose server went away emits 'error'; pg drops it from the pool.
   pool.on('error', (error) => options.onConnectionError?.(error));
+  // A checked-out client emits 'error' too when the server ends its session between two
+  // statements; unheard, that would crash the process. The statement itself fails and is retried,
+  // and the pool discards the broken client when it comes back.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     await migratePostgres(db, schema);
@@ -59,6 +63,8 @@ function clientConfig(url: string, schema: string, options: OpenStoreOptions): p
     // Fail fast while the server is down, so /readyz answers and callers retry with backoff.
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
     keepAlive: true,
+    // Names our sessions in pg_stat_activity, for operators counting connections per instance.
+    application_name: 'frontbridge',
     // Epoch milliseconds need int8; read it back as a number (exact up to 2^53).
     types: {
       getTypeParser: (oid, format) => (oid === 20 ? Number : pg.types.getTypeParser(oid, format)),

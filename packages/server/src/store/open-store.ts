@@ -64,8 +64,10 @@ export async function openStore(
 }
 
 function openSqlite(path: string, options: OpenStoreOptions) {
-  const file = resolve(path);
-  mkdirSync(dirname(file), { recursive: true });
+  // `sqlite::memory:` is SQLite's own in-memory database (tests), not a file named ":memory:".
+  const inMemory = path === ':memory:';
+  const file = inMemory ? path : resolve(path);
+  if (!inMemory) mkdirSync(dirname(file), { recursive: true });
   const database = new Sqlite(file);
   database.pragma('journal_mode = WAL');
   database.pragma(`synchronous = ${options.sqliteSynchronous ?? 'NORMAL'}`);

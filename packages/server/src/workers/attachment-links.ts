@@ -7,9 +7,10 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  */
 export class AttachmentLinks {
   readonly #key: Buffer;
-  readonly #publicUrl: string;
+  readonly #publicUrl: () => string;
 
-  constructor(options: { key: string | Buffer; publicUrl: string }) {
+  /** `publicUrl` is read on every link, so a server that learns its port late still links right. */
+  constructor(options: { key: string | Buffer; publicUrl: () => string }) {
     this.#key = Buffer.from(options.key);
     this.#publicUrl = options.publicUrl;
   }
@@ -23,7 +24,7 @@ export class AttachmentLinks {
     const { messageId, index, expiresAt } = options;
     const signature = this.#sign(messageId, index, expiresAt);
     const path = `/attachments/${encodeURIComponent(messageId)}/${index}`;
-    return `${this.#publicUrl}${path}?expires=${expiresAt}&signature=${signature}`;
+    return `${this.#publicUrl()}${path}?expires=${expiresAt}&signature=${signature}`;
   }
 
   isValid(options: {

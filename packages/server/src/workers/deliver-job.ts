@@ -1,4 +1,4 @@
-import type { Delivery, DeliveryPayload } from '../connectors/connector.ts';
+import type { Delivery, DeliveryOutcome, DeliveryPayload } from '../connectors/connector.ts';
 import type { JobResult } from '../queue/job-runner.ts';
 import type { DeliveryRow, JobRow, MessageRow } from '../store/store.ts';
 import { type FrontMessageContent, parseContent } from './message-content.ts';
@@ -23,20 +23,23 @@ export async function runDeliverJob(context: ServerContext, job: JobRow): Promis
   const now = context.now();
   const firstAttemptAt = delivery.first_attempt_at ?? now;
   const attempt = delivery.attempts + 1;
-  const outcome = await connector.deliver(
-    { id: delivery.id, attempt, payload: buildPayload(context, message, delivery) },
-    {
-      account: {
-        id: account.id,
-        name: account.name,
-        deliverUrl: account.deliver_url,
-        signingSecret: account.signing_secret,
+  const outcome = await connector
+    .deliver(
+      { id: delivery.id, attempt, payload: buildPayload(context, message, delivery) },
+      {
+        account: {
+          id: account.id,
+          name: account.name,
+          deliverUrl: account.deliver_url,
+          signingSecret: account.signing_secret,
+        },
+        fetch: context.fetch,
+        now: context.now,
+        timeoutMs: context.config.deliveryTimeoutMs,
       },
-      fetch: context.fetch,
-      now: context.now,
-      timeoutMs: context.config.deliveryTimeoutMs,
-    },
-  );
+    )
+    // A connector that throws is retried like one that asks to be, within the same period.
+    .catch((): DeliveryOutcome => ({ outcome: 'retry', reason: 'The connector threw an error' }));
   context.metrics.deliveryAttempts.inc({ outcome: outcome.outcome });
   const progress = { attempts: attempt, first_attempt_at: firstAttemptAt };
 

@@ -76,7 +76,7 @@ async function send(baseUrl: string, request: FuzzRequest): Promise<number> {
   const response = await fetch(`${baseUrl}${request.path}`, {
     method: request.method,
     headers: request.headers,
-    ...(request.body === undefined ? {} : { body: request.body }),
+    ...(request.body === undefined ? {} : { body: new Uint8Array(Buffer.from(request.body)) }),
   });
   const text = await response.text();
   if (response.status >= 400 && text) {
@@ -111,7 +111,9 @@ export async function runFuzz(
     });
     if (status === 500 && options.knownBug?.(request)) status = 599;
     if (status >= 500 && process.env.FUZZ_DEBUG) {
-      process.stdout.write(`# DEBUG ${JSON.stringify({ ...request, body: String(request.body).slice(0, 3000) })}\n`);
+      process.stdout.write(
+        `# DEBUG ${JSON.stringify({ ...request, body: String(request.body).slice(0, 3000) })}\n`,
+      );
     }
     assert.ok(
       status < 500 || status === 599,

@@ -38,7 +38,9 @@ export async function createTestDatabase(adminUrl = POSTGRES_URL) {
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: () => adminQuery(adminUrl, `drop database if exists ${name} with (force)`),
+    drop: async () => {
+      await adminQuery(adminUrl, `drop database if exists ${name} with (force)`);
+    },
   };
 }
 
@@ -84,7 +86,9 @@ export interface Balancer {
   close(): Promise<void>;
 }
 
-export async function startBalancer(): Promise<Balancer> {
+export async function startBalancer(
+  onAnswer?: (request: { url: string; body: Buffer }, status: number) => void,
+): Promise<Balancer> {
   const balancer = { backends: [] as string[] } as Balancer;
   let turn = 0;
   const server: Server = createServer((incoming, outgoing) => {
@@ -98,6 +102,7 @@ export async function startBalancer(): Promise<Balancer> {
           `${backend}${incoming.url}`,
           { method: incoming.method, headers: incoming.headers },
           (answer) => {
+            onAnswer?.({ url: incoming.url ?? '', body }, answer.statusCode ?? 502);
             outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
             answer.pipe(outgoing);
           },
@@ -126,6 +131,8 @@ export interface Deployment {
   balancer: Balancer;
   emulator: Emulator;
   receiver: Receiver;
+  /** Accepted sync calls per external id, counted on the way to the emulator. */
+  syncCalls: Map<string, number>;
   instances: Instance[];
   apiKey: string;
   channels: Array<{ id: string; token: string }>;
@@ -153,6 +160,19 @@ export async function startDeployment(options: DeploymentOptions): Promise<Deplo
     appSecret: APP_SECRET,
     rateLimit: { perChannelPerSecond: 10_000, perMinute: 10_000_000 },
   });
+  // Every call to Front passes a counter: the emulator's own log keeps only the latest entries.
+  const syncCalls = new Map<string, number>();
+  const frontProxy = await startBalancer(({ url, body }, status) => {
+    if (status >= 300 || !url.endsWith('/inbound_messages')) return;
+    let externalId = 'unparsable';
+    try {
+      externalId = String(JSON.parse(body.toString('utf8')).metadata?.external_id);
+    } catch {
+      // Multipart bodies (attachments) are not part of these runs; count them under one key.
+    }
+    syncCalls.set(externalId, (syncCalls.get(externalId) ?? 0) + 1);
+  });
+  frontProxy.backends.push(emulator.apiUrl);
   const store = await openStore(options.databaseUrl);
   const account = await createAccount(store, { name: 'scale', deliverUrl: receiver.url });
   await store.close();
@@ -160,7 +180,7 @@ export async function startDeployment(options: DeploymentOptions): Promise<Deplo
   const env = testEnv({
     DATABASE_URL: options.databaseUrl,
     PUBLIC_URL: balancer.url,
-    FRONT_API_URL: emulator.apiUrl,
+    FRONT_API_URL: frontProxy.url,
     JOB_LEASE_SECONDS: '2',
     POLL_INTERVAL_MS: '200',
     FRONT_REQUESTS_PER_SECOND: '500',
@@ -176,6 +196,7 @@ export async function startDeployment(options: DeploymentOptions): Promise<Deplo
     balancer,
     emulator,
     receiver,
+    syncCalls,
     instances,
     apiKey: account.api_key,
     channels: [],
@@ -187,7 +208,8 @@ export async function startDeployment(options: DeploymentOptions): Promise<Deplo
         }
       }
       await Promise.all(deployment.instances.map((instance) => instance.exited));
-      await Promise.all([balancer.close(), receiver.close(), emulator.close()]);
+      await Promise.all([balancer.close(), frontProxy.close(), receiver.close()]);
+      await emulator.close();
     },
   };
   for (let index = 0; index < options.channels; index++) {
@@ -342,18 +364,6 @@ export function syncedMessages(emulator: Emulator): Map<string, number> {
   for (const message of emulator.state.messages.values()) {
     if (message.source !== 'sync' || !message.externalId) continue;
     counts.set(message.externalId, (counts.get(message.externalId) ?? 0) + 1);
-  }
-  return counts;
-}
-
-/** Accepted sync calls per external id, from the emulator's exchange log. */
-export function acceptedSyncCalls(emulator: Emulator): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const entry of emulator.exchanges()) {
-    if (entry.direction !== 'from_channel' || !entry.kind.endsWith('inbound_messages')) continue;
-    if (entry.status === undefined || entry.status >= 300) continue;
-    const externalId = String(JSON.parse(entry.requestBody).metadata?.external_id);
-    counts.set(externalId, (counts.get(externalId) ?? 0) + 1);
   }
   return counts;
 }

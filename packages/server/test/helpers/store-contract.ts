@@ -233,6 +233,26 @@ export function storeContract(
       assert.equal(stored?.front_conversation_id, 'cnv_9');
       await drain(store);
     });
+
+    it('spaces the rate slots of one key and starts a new key at once', async () => {
+      const first = await store.reserveRateSlot('front:channel:contract', 60_000);
+      const second = await store.reserveRateSlot('front:channel:contract', 60_000);
+      assert.equal(first.waitMs, 0);
+      assert.equal(second.slotAt - first.slotAt, 60_000);
+      assert.ok(second.waitMs > 0);
+      assert.equal((await store.reserveRateSlot('front:channel:other', 60_000)).waitMs, 0);
+    });
+
+    it('extends only the leases its owner holds', async () => {
+      const channel = await newChannel();
+      await store.recordFrontMessage(frontRecord(channel, 'g'));
+      await store.claimJobs({ owner: 'w1', limit: 10, now: T0, leaseMs: 1000 });
+      assert.equal(await store.extendLeases('w2', T0 + 5000), 0);
+      assert.equal(await store.extendLeases('w1', T0 + 5000), 1);
+      const stolen = await store.claimJobs({ owner: 'w2', limit: 10, now: T0 + 4999, leaseMs: 1 });
+      assert.equal(stolen.length, 0);
+      await drain(store, 'w1');
+    });
   });
 }
 

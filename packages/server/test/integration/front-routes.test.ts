@@ -85,4 +85,17 @@ describe('front routes', () => {
       await harness.close();
     }
   });
+
+  it('deletes the channel on a bare DELETE signed over "undefined"', async () => {
+    const harness = await startHarness();
+    try {
+      const secret = harness.config.frontAppSecrets[0] ?? '';
+      const { headers } = signForTesting({ body: '', secret, signUndefined: true });
+      const response = await fetch(harness.webhookUrl, { method: 'DELETE', headers });
+      assert.equal(response.status, 200);
+      assert.equal((await harness.store.getChannel(harness.channelId))?.status, 'deleted');
+    } finally {
+      await harness.close();
+    }
+  });
 });

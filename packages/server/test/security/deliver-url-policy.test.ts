@@ -37,31 +37,46 @@ describe('deliver URL policy', () => {
   });
 
   it('allows a public address and refuses a name that resolves to a private one', async () => {
-    const lookup = async (host: string) => (host === 'rebound.example' ? ['127.0.0.1'] : ['93.184.215.14']);
+    const lookup = async (host: string) =>
+      host === 'rebound.example' ? ['127.0.0.1'] : ['93.184.215.14'];
     await assertDeliverUrlAllowed('https://public.example/hook', STRICT, lookup);
     await assert.rejects(
       assertDeliverUrlAllowed('https://rebound.example/hook', STRICT, lookup),
       DeliverUrlRefusedError,
     );
     const mixed = async () => ['93.184.215.14', '10.0.0.5'];
-    await assert.rejects(assertDeliverUrlAllowed('https://two.example/', STRICT, mixed), DeliverUrlRefusedError);
+    await assert.rejects(
+      assertDeliverUrlAllowed('https://two.example/', STRICT, mixed),
+      DeliverUrlRefusedError,
+    );
   });
 
   it('allows private targets in development, with the flag, or when allow-listed', async () => {
     const dev = loadConfig(testEnv(), { mode: 'development' }).deliverUrlPolicy;
     await assertDeliverUrlAllowed('http://127.0.0.1:9/', dev);
     const prod = loadConfig(testEnv(), { mode: 'production' }).deliverUrlPolicy;
-    await assert.rejects(assertDeliverUrlAllowed('http://127.0.0.1:9/', prod), DeliverUrlRefusedError);
+    await assert.rejects(
+      assertDeliverUrlAllowed('http://127.0.0.1:9/', prod),
+      DeliverUrlRefusedError,
+    );
     const flagged = loadConfig(testEnv({ DELIVER_URL_ALLOW_PRIVATE: 'true' })).deliverUrlPolicy;
     await assertDeliverUrlAllowed('http://127.0.0.1:9/', flagged);
-    const listed = loadConfig(testEnv({ DELIVER_URL_ALLOW_LIST: 'localhost, 10.0.0.0/8' })).deliverUrlPolicy;
+    const listed = loadConfig(
+      testEnv({ DELIVER_URL_ALLOW_LIST: 'localhost, 10.0.0.0/8' }),
+    ).deliverUrlPolicy;
     await assertDeliverUrlAllowed('http://localhost:9/', listed);
     await assertDeliverUrlAllowed('http://10.9.8.7/', listed);
-    await assert.rejects(assertDeliverUrlAllowed('http://192.168.0.1/', listed), DeliverUrlRefusedError);
+    await assert.rejects(
+      assertDeliverUrlAllowed('http://192.168.0.1/', listed),
+      DeliverUrlRefusedError,
+    );
   });
 
   it('rejects a malformed DELIVER_URL_ALLOW_PRIVATE value', () => {
-    assert.throws(() => loadConfig(testEnv({ DELIVER_URL_ALLOW_PRIVATE: 'yes' })), /DELIVER_URL_ALLOW_PRIVATE/);
+    assert.throws(
+      () => loadConfig(testEnv({ DELIVER_URL_ALLOW_PRIVATE: 'yes' })),
+      /DELIVER_URL_ALLOW_PRIVATE/,
+    );
   });
 
   it('classifies public addresses as public', () => {
@@ -77,7 +92,11 @@ describe('deliver URL policy wiring', () => {
     try {
       const policy = loadConfig(testEnv(), { mode: 'production' }).deliverUrlPolicy;
       await assert.rejects(
-        createAccount(store, { name: 'evil', deliverUrl: 'http://169.254.169.254/' }, { deliverUrlPolicy: policy }),
+        createAccount(
+          store,
+          { name: 'evil', deliverUrl: 'http://169.254.169.254/' },
+          { deliverUrlPolicy: policy },
+        ),
         (error: unknown) => error instanceof ValidationError && error.code === 'validation_error',
       );
       const ok = await createAccount(
@@ -100,7 +119,12 @@ describe('deliver URL policy wiring', () => {
     const outcome = await connector.deliver(
       { id: 'dlv_1', attempt: 1, payload: {} as never },
       {
-        account: { id: 'acc', name: 'a', deliverUrl: 'https://rebound.example/hook', signingSecret: 'whsec_AAAA' },
+        account: {
+          id: 'acc',
+          name: 'a',
+          deliverUrl: 'https://rebound.example/hook',
+          signingSecret: 'whsec_AAAA',
+        },
         fetch: async () => {
           connected += 1;
           return new Response(null, { status: 200 });

@@ -4,7 +4,7 @@ import { AttachmentLinks } from '../../src/workers/attachment-links.ts';
 
 const links = new AttachmentLinks({
   key: AttachmentLinks.deriveKey('secret'),
-  publicUrl: 'https://b.example',
+  publicUrl: () => 'https://b.example',
 });
 
 function parts(link: string) {
@@ -37,7 +37,7 @@ describe('AttachmentLinks', () => {
   it('rejects a link signed with another key', () => {
     const other = new AttachmentLinks({
       key: AttachmentLinks.deriveKey('other'),
-      publicUrl: 'https://b.example',
+      publicUrl: () => 'https://b.example',
     });
     const link = other.link({ messageId: 'fbm_1', index: 0, expiresAt: 2000 });
     assert.equal(links.isValid({ ...parts(link), now: 0 }), false);

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { createLogger, openStore } from '../../src/index.ts';
+import { type JobHandler, JobRunner } from '../../src/queue/job-runner.ts';
+import type { Store } from '../../src/store/store.ts';
+import { waitFor } from '../helpers/harness.ts';
+
+function runnerWith(store: Store, handlers: Record<string, JobHandler>, random = () => 0.5) {
+  return new JobRunner({
+    store,
+    owner: 'test-worker',
+    handlers,
+    logger: createLogger({ level: 'silent' }),
+    concurrency: 2,
+    leaseMs: 10_000,
+    pollIntervalMs: 1000,
+    retryBaseDelayMs: 100,
+    retryMaxDelayMs: 1000,
+    now: Date.now,
+    random,
+  });
+}
+
+describe('JobRunner', () => {
+  it('backs off exponentially with jitter between half and all of the ceiling, capped', () => {
+    const low = runnerWith({} as Store, {}, () => 0);
+    const high = runnerWith({} as Store, {}, () => 0.999999);
+    assert.equal(low.backoffMs(1), 50);
+    assert.equal(high.backoffMs(1), 100);
+    assert.equal(low.backoffMs(3), 200);
+    assert.equal(high.backoffMs(3), 400);
+    assert.equal(high.backoffMs(30), 1000);
+  });
+
+  it('runs an enqueued job at once and retries one whose handler throws', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'frontbridge-runner-'));
+    const store = await openStore(`sqlite:${join(dir, 'runner.db')}`);
+    let calls = 0;
+    const runner = runnerWith(store, {
+      sync: async () => {
+        calls++;
+        if (calls === 1) throw new Error('first attempt fails');
+        return { type: 'done' };
+      },
+    });
+    store.onJobsEnqueued(() => runner.wake());
+    runner.start();
+    try {
+      await store.enqueueJobs([
+        { kind: 'sync', key: 'k1', channelId: 'cha_1', payload: {}, runAt: Date.now() },
+      ]);
+      await waitFor(async () => (await store.countPendingJobs()).sync === undefined);
+      assert.equal(calls, 2);
+    } finally {
+      await runner.stop(100);
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

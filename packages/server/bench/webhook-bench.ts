@@ -76,7 +76,7 @@ function sendOne(url: string): Promise<number> {
   });
 }
 
-async function throughput(url: string): Promise<{ rps: number; errors: number }> {
+async function throughput(url: string): Promise<{ rps: number; errors: number; count: number }> {
   let done = 0;
   let errors = 0;
   const until = Date.now() + DURATION_MS;
@@ -89,7 +89,7 @@ async function throughput(url: string): Promise<{ rps: number; errors: number }>
   };
   const started = performance.now();
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return { rps: done / ((performance.now() - started) / 1000), errors };
+  return { rps: done / ((performance.now() - started) / 1000), errors, count: done };
 }
 
 /** Open loop at a fixed rate; latency counts from the intended send time (no coordinated omission). */
@@ -131,6 +131,13 @@ async function drained(serverUrl: string): Promise<void> {
     if (depth === '0') return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+/** CPU time (user + system) a process has used, in milliseconds, from /proc. */
+async function cpuMs(pid: number | undefined): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+  // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 per second).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function peakRssMb(pid: number | undefined): Promise<number> {
@@ -177,13 +184,24 @@ async function main() {
   try {
     // The yardstick first, while the server is idle; then the server, letting its delivery
     // backlog drain between phases so each phase starts from the same state.
+    const bareCpu = await cpuMs(baseline.process.pid);
     const bare = await throughput(baseline.url);
+    const bareCpuPerRequest = ((await cpuMs(baseline.process.pid)) - bareCpu) / bare.count;
     const bareLatency = await fixedRate(baseline.url);
     await throughput(serverUrl); // warm-up: JIT, SQLite page cache
     await drained(server.url);
+    const ourCpu = await cpuMs(server.process.pid);
     const ours = await throughput(serverUrl);
+    const ourIntakeCpu = ((await cpuMs(server.process.pid)) - ourCpu) / ours.count;
     await drained(server.url);
+    const ourTotalCpu = ((await cpuMs(server.process.pid)) - ourCpu) / ours.count;
     const ourLatency = await fixedRate(serverUrl);
+    // CPU per request does not depend on what else the machine runs; requests per second do.
+    console.log(
+      `CPU ms per request: bare ${bareCpuPerRequest.toFixed(3)}, frontbridge ${ourIntakeCpu.toFixed(3)} ` +
+        `while taking webhooks, ${ourTotalCpu.toFixed(3)} including their deliveries ` +
+        `(CPU-bound ratio ${(bareCpuPerRequest / ourTotalCpu).toFixed(2)})`,
+    );
     const rss = await peakRssMb(server.process.pid);
     report({ bare, ours, bareLatency, ourLatency, rss });
   } finally {
@@ -198,8 +216,8 @@ async function main() {
 }
 
 function report(results: {
-  bare: { rps: number; errors: number };
-  ours: { rps: number; errors: number };
+  bare: { rps: number; errors: number; count: number };
+  ours: { rps: number; errors: number; count: number };
   bareLatency: { p50: number; p99: number; errors: number };
   ourLatency: { p50: number; p99: number; errors: number };
   rss: number;

@@ -406,6 +406,29 @@ async function linkConversation(
   message: { channel_id: string; contact_handle: string; external_conversation_id: string },
   frontConversationId: string | undefined,
 ) {
+  // Rewriting an unchanged row would lock it until commit (PostgreSQL locks a row on ON CONFLICT
+  // DO UPDATE even when nothing changes): every message of a busy conversation, on every instance,
+  // would queue behind the previous one's commit. Read first, write only what changes.
+  const contact = await trx
+    .selectFrom('contacts')
+    .select('external_conversation_id')
+    .where('channel_id', '=', message.channel_id)
+    .where('handle', '=', message.contact_handle)
+    .executeTakeFirst();
+  if (contact?.external_conversation_id !== message.external_conversation_id) {
+    await upsertContact(trx, message);
+  }
+  await upsertConversation(trx, {
+    channel_id: message.channel_id,
+    external_conversation_id: message.external_conversation_id,
+    front_conversation_id: frontConversationId ?? null,
+  });
+}
+
+async function upsertContact(
+  trx: Executor,
+  message: { channel_id: string; contact_handle: string; external_conversation_id: string },
+) {
   await trx
     .insertInto('contacts')
     .values({
@@ -419,11 +442,6 @@ async function linkConversation(
         .doUpdateSet({ external_conversation_id: message.external_conversation_id }),
     )
     .execute();
-  await upsertConversation(trx, {
-    channel_id: message.channel_id,
-    external_conversation_id: message.external_conversation_id,
-    front_conversation_id: frontConversationId ?? null,
-  });
 }
 
 async function upsertConversation(
@@ -434,6 +452,16 @@ async function upsertConversation(
     front_conversation_id: string | null;
   },
 ) {
+  const stored = await trx
+    .selectFrom('conversations')
+    .select('front_conversation_id')
+    .where('channel_id', '=', row.channel_id)
+    .where('external_conversation_id', '=', row.external_conversation_id)
+    .executeTakeFirst();
+  const unchanged =
+    row.front_conversation_id === null ||
+    stored?.front_conversation_id === row.front_conversation_id;
+  if (stored && unchanged) return;
   await trx
     .insertInto('conversations')
     .values(row)

@@ -27,15 +27,31 @@ export async function runSyncJob(context: ServerContext, job: JobRow): Promise<J
   }
 
   context.metrics.syncAttempts.inc({ outcome: 'accepted' });
-  const current = await context.store.getMessage(message.id);
-  // message_imported may have raced ahead of this answer; never step back from `imported`.
-  await context.store.updateMessage(message.id, {
-    message_uid: messageUid,
-    status: current?.status === 'imported' ? 'imported' : 'synced',
-    last_error: null,
-    updated_at: context.now(),
+  // Front has the message now. If recording that fails (database restarting), a rerun of this job
+  // would sync it twice, so keep trying to record it for half a lease before giving up.
+  await persistUntil(context, context.now() + context.config.jobLeaseMs / 2, async () => {
+    const current = await context.store.getMessage(message.id);
+    // message_imported may have raced ahead of this answer; never step back from `imported`.
+    await context.store.updateMessage(message.id, {
+      message_uid: messageUid,
+      status: current?.status === 'imported' ? 'imported' : 'synced',
+      last_error: null,
+      updated_at: context.now(),
+    });
   });
   return { type: 'done' };
+}
+
+async function persistUntil(context: ServerContext, deadline: number, write: () => Promise<void>) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      const delayMs = context.backoffMs(attempt);
+      if (context.now() + delayMs > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
 }
 
 async function syncMessage(context: ServerContext, message: MessageRow) {

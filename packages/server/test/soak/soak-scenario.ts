@@ -9,6 +9,8 @@ import { spawnServer } from '../helpers/child-server.ts';
 import { APP_SECRET, APP_UID, testEnv, waitFor } from '../helpers/harness.ts';
 import { startReceiver } from '../helpers/receiver.ts';
 
+const MAX_IN_FLIGHT = 16;
+
 /** Resident memory of a process in bytes, from /proc (Linux). */
 function rssOf(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -66,21 +68,24 @@ export async function runSoak(options: { seconds: number; ratePerSecond: number 
     const sampler = setInterval(() => rss.push(rssOf(pid)), 1000);
     const started = performance.now();
     const total = Math.round(options.seconds * options.ratePerSecond);
-    const inFlight: Promise<void>[] = [];
+    const inFlight = new Set<Promise<void>>();
     for (let index = 0; index < total; index++) {
+      // At most MAX_IN_FLIGHT open requests, as a client with a connection pool has: when the
+      // server falls behind, the offered rate drops instead of piling up connections.
+      while (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
       const due = started + (index * 1000) / options.ratePerSecond;
       const wait = due - performance.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       const sentAt = performance.now();
-      inFlight.push(
-        sendOne(server, account, index, acked).then(
-          () => void latencies.push(performance.now() - sentAt),
-          (error: Error) =>
-            void errors.push(
-              `${error.message} (${String((error.cause as Error | undefined)?.message ?? '')}), server exit ${server.process.exitCode}`,
-            ),
-        ),
+      const request: Promise<void> = sendOne(server, account, index, acked).then(
+        () => void latencies.push(performance.now() - sentAt),
+        (error: Error) =>
+          void errors.push(
+            `${error.message} (${String((error.cause as Error | undefined)?.message ?? '')}), server exit ${server.process.exitCode}`,
+          ),
       );
+      inFlight.add(request);
+      void request.finally(() => inFlight.delete(request));
     }
     await Promise.all(inFlight);
     const elapsedS = (performance.now() - started) / 1000;

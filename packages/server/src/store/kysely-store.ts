@@ -1,4 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { GroupCommit } from './group-commit.ts';
 import { claimJobsPostgres } from './postgres-claim.ts';
 import { reserveRateSlot } from './rate-slot.ts';
 import type { Database, DeliveryRow, JobRow, MessageRow } from './schema.ts';
@@ -19,15 +20,54 @@ import type {
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
+/** Most webhooks written in one shared SQLite transaction. */
+const GROUP_COMMIT_MAX = 64;
+/**
+ * How long a channel found by its webhook token is reused without a read. Deleting a channel
+ * clears this instance's copy at once; other instances sharing the database may still accept a
+ * webhook for a channel deleted on another instance for up to this long.
+ */
+const CHANNEL_CACHE_MS = 1000;
+const CHANNEL_CACHE_MAX = 10_000;
+
+/** Options of {@link KyselyStore}; the clock is injectable for tests. */
+export interface KyselyStoreOptions {
+  now?: () => number;
+  /** Runs before the database is closed (stops helpers that hold their own connection). */
+  beforeClose?: () => Promise<void>;
+}
+
 /** The one {@link Store} implementation: dialect-neutral Kysely queries plus a per-dialect claim. */
 export class KyselyStore implements Store {
   readonly dialect: StoreDialect;
   readonly #db: Kysely<Database>;
   readonly #listeners = new Set<() => void>();
+  readonly #now: () => number;
+  readonly #beforeClose: (() => Promise<void>) | undefined;
+  readonly #channelsByToken = new Map<string, { channel: ChannelRow; until: number }>();
+  // SQLite has one writer and a commit costs far more than a webhook's statements; PostgreSQL
+  // commits concurrently on its pooled connections, so only SQLite shares transactions.
+  readonly #frontWrites: GroupCommit<FrontMessageRecord, MessageRow | undefined> | undefined;
 
-  constructor(db: Kysely<Database>, dialect: StoreDialect) {
+  constructor(db: Kysely<Database>, dialect: StoreDialect, options: KyselyStoreOptions = {}) {
     this.#db = db;
     this.dialect = dialect;
+    this.#now = options.now ?? Date.now;
+    this.#beforeClose = options.beforeClose;
+    this.#frontWrites =
+      dialect === 'sqlite'
+        ? new GroupCommit({
+            runBatch: (records) =>
+              db.transaction().execute(async (trx) => {
+                const rows: (MessageRow | undefined)[] = [];
+                for (const record of records)
+                  rows.push(await this.#insertFrontMessage(trx, record));
+                return rows;
+              }),
+            runOne: (record) => this.#writeOnce((trx) => this.#insertFrontMessage(trx, record)),
+            maxBatch: GROUP_COMMIT_MAX,
+          })
+        : undefined;
   }
 
   onJobsEnqueued(listener: () => void): () => void {
@@ -40,6 +80,8 @@ export class KyselyStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.#frontWrites?.idle();
+    await this.#beforeClose?.();
     await this.#db.destroy();
   }
 
@@ -76,6 +118,7 @@ export class KyselyStore implements Store {
     const stored = await this.getChannel(channel.id);
     if (!stored || stored.account_id !== channel.account_id) return undefined;
     if (stored.status === 'deleted') {
+      this.#forgetChannel(channel.id);
       // Front re-adding a removed channel revives it under a fresh webhook URL.
       await this.#db
         .updateTable('channels')
@@ -96,15 +139,25 @@ export class KyselyStore implements Store {
     return this.#db.selectFrom('channels').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  findChannelByWebhookToken(token: string) {
-    return this.#db
+  async findChannelByWebhookToken(token: string): Promise<ChannelRow | undefined> {
+    const now = this.#now();
+    const cached = this.#channelsByToken.get(token);
+    if (cached && cached.until > now) return { ...cached.channel };
+    const channel = await this.#db
       .selectFrom('channels')
       .selectAll()
       .where('webhook_token', '=', token)
       .executeTakeFirst();
+    // Unknown tokens are not cached, so a channel authorized elsewhere is found at once.
+    if (channel) {
+      if (this.#channelsByToken.size >= CHANNEL_CACHE_MAX) this.#channelsByToken.clear();
+      this.#channelsByToken.set(token, { channel: { ...channel }, until: now + CHANNEL_CACHE_MS });
+    }
+    return channel;
   }
 
   async deleteChannel(id: string, now: number): Promise<void> {
+    this.#forgetChannel(id);
     await this.#db.transaction().execute(async (trx) => {
       await trx
         .updateTable('channels')
@@ -123,18 +176,19 @@ export class KyselyStore implements Store {
 
   recordFrontMessage(record: FrontMessageRecord): Promise<RecordResult> {
     const { channel_id: channelId } = record.message;
-    return this.#recordOnce(
-      (trx) => this.#insertFrontMessage(trx, record),
-      async () => {
-        const key = await this.#db
-          .selectFrom('event_keys')
-          .select('message_id')
-          .where('channel_id', '=', channelId)
-          .where('event_key', '=', record.eventKey)
-          .executeTakeFirst();
-        return key?.message_id ? this.getMessage(key.message_id) : undefined;
-      },
-    );
+    const batched = this.#frontWrites;
+    const write = batched
+      ? () => batched.submit(record)
+      : () => this.#writeOnce((trx) => this.#insertFrontMessage(trx, record));
+    return this.#recordOnce(write, async () => {
+      const key = await this.#db
+        .selectFrom('event_keys')
+        .select('message_id')
+        .where('channel_id', '=', channelId)
+        .where('event_key', '=', record.eventKey)
+        .executeTakeFirst();
+      return key?.message_id ? this.getMessage(key.message_id) : undefined;
+    });
   }
 
   async #insertFrontMessage(trx: Transaction<Database>, record: FrontMessageRecord) {
@@ -202,20 +256,21 @@ export class KyselyStore implements Store {
         .where('external_id', '=', externalId)
         .executeTakeFirst();
     return this.#recordOnce(
-      async (trx) => {
-        // Inside the transaction: SQLite has one connection, and the outer handle would wait on it.
-        if (await existing(trx)) return undefined;
-        const conversation =
-          record.conversationId ??
-          (await contactConversation(trx, channelId, record.message.contact_handle)) ??
-          record.message.contact_handle;
-        const row = { ...record.message, external_conversation_id: conversation };
-        await trx.insertInto('messages').values(row).execute();
-        await linkConversation(trx, row, undefined);
-        await insertAttachments(trx, row.id, record.attachments);
-        await insertJobs(trx, [syncJob(row)]);
-        return row;
-      },
+      () =>
+        this.#writeOnce(async (trx) => {
+          // Inside the transaction: SQLite has one connection, and the outer handle would wait on it.
+          if (await existing(trx)) return undefined;
+          const conversation =
+            record.conversationId ??
+            (await contactConversation(trx, channelId, record.message.contact_handle)) ??
+            record.message.contact_handle;
+          const row = { ...record.message, external_conversation_id: conversation };
+          await trx.insertInto('messages').values(row).execute();
+          await linkConversation(trx, row, undefined);
+          await insertAttachments(trx, row.id, record.attachments);
+          await insertJobs(trx, [syncJob(row)]);
+          return row;
+        }),
       () => existing(),
     );
   }
@@ -282,6 +337,33 @@ export class KyselyStore implements Store {
 
   async updateDelivery(id: string, patch: Partial<DeliveryRow>) {
     await this.#db.updateTable('deliveries').set(patch).where('id', '=', id).execute();
+  }
+
+  async markDelivered(id: string, patch: Partial<DeliveryRow>, now: number): Promise<void> {
+    await this.#db.transaction().execute(async (trx) => {
+      const delivery = await trx
+        .updateTable('deliveries')
+        .set({ ...patch, status: 'delivered' })
+        .where('id', '=', id)
+        .returning('message_id')
+        .executeTakeFirst();
+      if (!delivery) return;
+      await trx
+        .updateTable('messages')
+        .set({ status: 'delivered', updated_at: now })
+        .where('id', '=', delivery.message_id)
+        .where(({ exists, not, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('deliveries')
+                .select('id')
+                .where('message_id', '=', delivery.message_id)
+                .where('status', '!=', 'delivered'),
+            ),
+          ),
+        )
+        .execute();
+    });
   }
 
   async enqueueJobs(jobs: NewJob[]): Promise<void> {
@@ -366,17 +448,24 @@ export class KyselyStore implements Store {
     return Number(result.numUpdatedRows) === 1;
   }
 
-  // Runs `write` in a transaction; a unique-key race or an earlier copy yields the stored row.
-  async #recordOnce(
+  // Runs `write` in its own transaction; a unique-key race yields undefined (nothing written).
+  async #writeOnce(
     write: (trx: Transaction<Database>) => Promise<MessageRow | undefined>,
-    existing: () => Promise<MessageRow | undefined>,
-  ): Promise<RecordResult> {
-    let written: MessageRow | undefined;
+  ): Promise<MessageRow | undefined> {
     try {
-      written = await this.#db.transaction().execute(write);
+      return await this.#db.transaction().execute(write);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
+      return undefined;
     }
+  }
+
+  // Runs a committed `write`; a unique-key race or an earlier copy yields the stored row.
+  async #recordOnce(
+    write: () => Promise<MessageRow | undefined>,
+    existing: () => Promise<MessageRow | undefined>,
+  ): Promise<RecordResult> {
+    const written = await write();
     if (written) {
       this.#notify();
       return { message: written, duplicate: false };
@@ -384,6 +473,12 @@ export class KyselyStore implements Store {
     const stored = await existing();
     if (!stored) throw new Error('A duplicate message vanished between two reads');
     return { message: stored, duplicate: true };
+  }
+
+  #forgetChannel(id: string): void {
+    for (const [token, cached] of this.#channelsByToken) {
+      if (cached.channel.id === id) this.#channelsByToken.delete(token);
+    }
   }
 
   #notify(): void {

@@ -7,6 +7,7 @@ import { KyselyStore } from './kysely-store.ts';
 import { createMigrationProvider } from './migrations.ts';
 import { openPostgresStore } from './open-postgres.ts';
 import type { Database } from './schema.ts';
+import { startSqliteCheckpointer, WAL_AUTOCHECKPOINT_PAGES } from './sqlite-checkpointer.ts';
 import { ImmediateSqliteDialect } from './sqlite-dialect.ts';
 import type { Store } from './store.ts';
 
@@ -60,7 +61,11 @@ export async function openStore(
     await store.db.destroy();
     throw error;
   }
-  return new KyselyStore(store.db, store.dialect);
+  // After migrating: the checkpointer's connection must not see a half-built schema mid-change.
+  const checkpointer = store.file ? startSqliteCheckpointer(store.file) : undefined;
+  return new KyselyStore(store.db, store.dialect, {
+    beforeClose: async () => checkpointer?.stop(),
+  });
 }
 
 function openSqlite(path: string, options: OpenStoreOptions) {
@@ -73,6 +78,7 @@ function openSqlite(path: string, options: OpenStoreOptions) {
   database.pragma(`synchronous = ${options.sqliteSynchronous ?? 'NORMAL'}`);
   database.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   database.pragma('foreign_keys = ON');
+  database.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(database) });
-  return { db, dialect: 'sqlite' as const };
+  return { db, dialect: 'sqlite' as const, file: inMemory ? undefined : file };
 }

@@ -113,6 +113,11 @@ export interface Store {
   getDelivery(id: string): Promise<DeliveryRow | undefined>;
   listDeliveries(messageId: string): Promise<DeliveryRow[]>;
   updateDelivery(id: string, patch: Partial<DeliveryRow>): Promise<void>;
+  /**
+   * Marks a delivery delivered and, in the same transaction, its message delivered once every
+   * delivery of that message is (one commit instead of three on the hot path of each delivery).
+   */
+  markDelivered(id: string, patch: Partial<DeliveryRow>, now: number): Promise<void>;
 
   enqueueJobs(jobs: NewJob[]): Promise<void>;
   /** Leases up to `limit` due jobs to `owner`; expired leases count as free. */

@@ -44,13 +44,9 @@ export async function runDeliverJob(context: ServerContext, job: JobRow): Promis
   const progress = { attempts: attempt, first_attempt_at: firstAttemptAt };
 
   if (outcome.outcome === 'delivered') {
-    await context.store.updateDelivery(delivery.id, {
-      ...progress,
-      status: 'delivered',
-      delivered_at: context.now(),
-      last_error: null,
-    });
-    await settleMessage(context, message);
+    const deliveredAt = context.now();
+    const patch = { ...progress, delivered_at: deliveredAt, last_error: null };
+    await context.store.markDelivered(delivery.id, patch, deliveredAt);
     return { type: 'done' };
   }
   if (outcome.outcome === 'failed') {
@@ -100,16 +96,6 @@ function buildPayload(
     is_auto_reply: content.isAutoReply,
     created_at: new Date(message.created_at).toISOString(),
   };
-}
-
-async function settleMessage(context: ServerContext, message: MessageRow): Promise<void> {
-  const deliveries = await context.store.listDeliveries(message.id);
-  if (deliveries.every((delivery) => delivery.status === 'delivered')) {
-    await context.store.updateMessage(message.id, {
-      status: 'delivered',
-      updated_at: context.now(),
-    });
-  }
 }
 
 async function fail(

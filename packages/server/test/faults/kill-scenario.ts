@@ -44,10 +44,17 @@ export async function sendOne(
   index: number,
   acked: Acked,
 ) {
+  // Fifty contacts: per-contact ordering keeps each conversation's jobs serial, so traffic spread
+  // like a real inbox's is what the workers can run in parallel.
+  const contact = `+1555123${String(1000 + (index % 50))}`;
   if (index % 2 === 0) {
     const id = `msg_kill_${index}`;
+    const recipients = [
+      { _links: { related: { contact: null } }, name: null, handle: 'acme-sms-main', role: 'from' },
+      { _links: { related: { contact: null } }, name: null, handle: contact, role: 'to' },
+    ];
     const { body, headers } = signForTesting({
-      body: buildMessageEvent({ payload: { id, text: id } }),
+      body: buildMessageEvent({ payload: { id, text: id, recipients } }),
       secret: APP_SECRET,
     });
     const response = await fetch(`${server.url}/front/channels/${WEBHOOK_TOKEN}`, {
@@ -67,7 +74,7 @@ export async function sendOne(
       channel_id: CHANNEL_ID,
       direction: 'inbound',
       external_id: externalId,
-      from: '+15551230000',
+      from: contact,
       body: externalId,
     }),
   });

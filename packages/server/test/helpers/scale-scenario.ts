@@ -21,6 +21,8 @@ export interface ScaleScenario {
   /** Whether the fault may leave side effects to be redone (a killed process). */
   lossyFault?: boolean;
   timeoutMs: number;
+  /** Extra server settings for this scenario. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -32,7 +34,7 @@ export async function runScaleScenario(scenario: ScaleScenario): Promise<void> {
     databaseUrl: scenario.databaseUrl,
     instances: 3,
     channels: 4,
-    env: { WORKER_CONCURRENCY: String(WORKER_CONCURRENCY) },
+    env: { WORKER_CONCURRENCY: String(WORKER_CONCURRENCY), ...scenario.env },
   });
   try {
     let faultDone: Promise<void> | undefined;

@@ -42,6 +42,9 @@ describe('several instances on one PostgreSQL database, full size', { skip }, ()
         databaseUrl: database.url,
         ...FULL,
         fault: () => cluster.restart(),
+        // Longer than the outage, as in production (default 60 s): a lease that runs out while
+        // the database is down hands a running job to a second instance.
+        env: { JOB_LEASE_SECONDS: '15' },
       });
     } finally {
       await cluster.destroy();

@@ -28,6 +28,9 @@ describe('PostgreSQL restarted mid-run', { skip }, () => {
       webhooks: 300,
       apiCalls: 300,
       fault: () => cluster.restart(),
+      // Longer than the outage, as in production (default 60 s): a lease that runs out while
+      // the database is down hands a running job to a second instance.
+      env: { JOB_LEASE_SECONDS: '15' },
       timeoutMs: 60_000,
     });
   });

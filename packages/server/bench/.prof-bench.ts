@@ -1,0 +1,252 @@
+// npm run bench -w @frontbridge/server
+//
+// Drives signed `message` webhooks, each with a new id, at frontbridge (SQLite default, every
+// acknowledged message durable) and, in the same run, at a bare node:http server that only checks
+// the HMAC. Prints both throughputs, their ratio, p50/p99 latency at a fixed 1,000 requests per
+// second, and the server's peak RSS. Both servers run in child processes of their own.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { signFrontRequest } from '@frontbridge/sdk';
+import { buildMessageEvent } from '@frontbridge/sdk/testing';
+import { createAccount, openStore } from '/work/main/packages/server/src/index.ts';
+import { startReceiver } from '/work/main/packages/server/test/helpers/receiver.ts';
+
+const SECRET = 'bench-app-secret';
+const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 8) * 1000;
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const FIXED_RATE = 1000;
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+interface Target {
+  name: string;
+  url: string;
+  process: ChildProcess;
+}
+
+async function spawnTarget(
+  name: string,
+  script: string,
+  env: Record<string, string>,
+): Promise<Target> {
+  const child = spawn(process.execPath, [...(name === 'frontbridge' ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', script], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [line] = await once(createInterface({ input: child.stdout }), 'line');
+  return { name, url: (JSON.parse(String(line)) as { url: string }).url, process: child };
+}
+
+let sequence = 0;
+const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 });
+
+/** Sends one signed webhook with a fresh message id; resolves with the status. */
+function sendOne(url: string): Promise<number> {
+  const id = `msg_bench_${process.pid}_${++sequence}`;
+  const recipient = `+1555123${String(sequence % 1000).padStart(4, '0')}`;
+  const body = JSON.stringify(
+    buildMessageEvent({
+      payload: {
+        id,
+        recipients: [
+          { handle: 'acme-sms-main', role: 'from', name: null },
+          { handle: recipient, role: 'to', name: null },
+        ],
+      },
+    }),
+  );
+  const headers = {
+    'content-type': 'application/json',
+    // A known length sends headers and body in one write (no chunked encoding, no Nagle stall).
+    'content-length': Buffer.byteLength(body),
+    ...signFrontRequest({ body, secret: SECRET }),
+  };
+  return new Promise((resolve, reject) => {
+    const outgoing = request(url, { method: 'POST', agent, headers }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode ?? 0));
+    });
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
+}
+
+async function throughput(url: string): Promise<{ rps: number; errors: number; count: number }> {
+  let done = 0;
+  let errors = 0;
+  const until = Date.now() + DURATION_MS;
+  const worker = async () => {
+    while (Date.now() < until) {
+      const status = await sendOne(url).catch(() => 0);
+      if (status === 200) done++;
+      else errors++;
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return { rps: done / ((performance.now() - started) / 1000), errors, count: done };
+}
+
+/** Open loop at a fixed rate; latency counts from the intended send time (no coordinated omission). */
+async function fixedRate(url: string): Promise<{ p50: number; p99: number; errors: number }> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const total = (FIXED_RATE * DURATION_MS) / 1000;
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let index = 0; index < total; index++) {
+    const due = started + (index * 1000) / FIXED_RATE;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    inFlight.push(
+      sendOne(url).then(
+        (status) => {
+          if (status === 200) latencies.push(performance.now() - due);
+          else errors++;
+        },
+        () => {
+          errors++;
+        },
+      ),
+    );
+  }
+  await Promise.all(inFlight);
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  return { p50: at(0.5), p99: at(0.99), errors };
+}
+
+/** Waits (at most a minute) until the server's queue is empty, reading its /metrics. */
+async function drained(serverUrl: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const metrics = await (await fetch(`${serverUrl}/metrics`)).text();
+    const depth = /frontbridge_queue_depth\{kind="deliver"\} (\d+)/.exec(metrics)?.[1];
+    if (depth === '0') return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** CPU time (user + system) a process has used, in milliseconds, from /proc. */
+async function cpuMs(pid: number | undefined): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+  // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 per second).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function peakRssMb(pid: number | undefined): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kilobytes = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  return kilobytes / 1024;
+}
+
+async function prepareServer(dir: string, deliverUrl: string) {
+  const databaseUrl = `sqlite:${join(dir, 'bench.db')}`;
+  const store = await openStore(databaseUrl);
+  const account = await createAccount(store, { name: 'bench', deliverUrl });
+  await store.authorizeChannel({
+    id: 'cha_bench',
+    account_id: account.account_id,
+    webhook_token: 'fbw_bench',
+    status: 'active',
+    created_at: Date.now(),
+    deleted_at: null,
+  });
+  await store.close();
+  return databaseUrl;
+}
+
+async function main() {
+  const dir = await mkdtemp(join(tmpdir(), 'frontbridge-bench-'));
+  const receiver = await startReceiver();
+  receiver.received.push = () => 0; // keep nothing: the bench only needs the 200s
+  const databaseUrl = await prepareServer(dir, receiver.url);
+  const server = await spawnTarget('frontbridge', '/work/main/packages/server/test/fixtures/serve-child.ts', {
+    FRONT_APP_UID: 'bench',
+    FRONT_APP_SECRET: SECRET,
+    PUBLIC_URL: 'http://127.0.0.1:1',
+    FRONT_API_URL: 'http://127.0.0.1:1',
+    DATABASE_URL: databaseUrl,
+    PORT: '0',
+    HOST: '127.0.0.1',
+  });
+  const baseline = await spawnTarget('baseline', '/work/main/packages/server/bench/baseline-server.ts', {
+    FRONT_APP_SECRET: SECRET,
+  });
+  const serverUrl = `${server.url}/front/channels/fbw_bench`;
+
+  try {
+    // The yardstick first, while the server is idle; then the server, letting its delivery
+    // backlog drain between phases so each phase starts from the same state.
+    const bareCpu = await cpuMs(baseline.process.pid);
+    const bare = await throughput(baseline.url);
+    const bareCpuPerRequest = ((await cpuMs(baseline.process.pid)) - bareCpu) / bare.count;
+    const bareLatency = await fixedRate(baseline.url);
+    await throughput(serverUrl); // warm-up: JIT, SQLite page cache
+    await drained(server.url);
+    const ourCpu = await cpuMs(server.process.pid);
+    const ours = await throughput(serverUrl);
+    const ourIntakeCpu = ((await cpuMs(server.process.pid)) - ourCpu) / ours.count;
+    await drained(server.url);
+    const ourTotalCpu = ((await cpuMs(server.process.pid)) - ourCpu) / ours.count;
+    const ourLatency = await fixedRate(serverUrl);
+    // CPU per request does not depend on what else the machine runs; requests per second do.
+    console.log(
+      `CPU ms per request: bare ${bareCpuPerRequest.toFixed(3)}, frontbridge ${ourIntakeCpu.toFixed(3)} ` +
+        `while taking webhooks, ${ourTotalCpu.toFixed(3)} including their deliveries ` +
+        `(CPU-bound ratio ${(bareCpuPerRequest / ourTotalCpu).toFixed(2)})`,
+    );
+    const rss = await peakRssMb(server.process.pid);
+    report({ bare, ours, bareLatency, ourLatency, rss });
+  } finally {
+    for (const target of [server, baseline]) {
+      target.process.kill('SIGTERM');
+      await once(target.process, 'exit');
+    }
+    agent.destroy();
+    await receiver.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function report(results: {
+  bare: { rps: number; errors: number; count: number };
+  ours: { rps: number; errors: number; count: number };
+  bareLatency: { p50: number; p99: number; errors: number };
+  ourLatency: { p50: number; p99: number; errors: number };
+  rss: number;
+}) {
+  const { bare, ours, bareLatency, ourLatency, rss } = results;
+  const ratio = ours.rps / bare.rps;
+  const line = (label: string, value: string, target = '') =>
+    console.log(`${label.padEnd(38)}${value.padStart(14)}  ${target}`);
+  console.log(
+    `signed message webhooks, ${DURATION_MS / 1000} s per phase, ${CONCURRENCY} connections`,
+  );
+  line('bare node:http (HMAC only), req/s', bare.rps.toFixed(0));
+  line('frontbridge (SQLite, durable), req/s', ours.rps.toFixed(0));
+  line('ratio', ratio.toFixed(2), ratio >= 0.5 ? 'ok (≥ 0.5)' : 'MISSED (≥ 0.5)');
+  line(
+    `bare p50 / p99 at ${FIXED_RATE} req/s, ms`,
+    `${bareLatency.p50.toFixed(2)} / ${bareLatency.p99.toFixed(2)}`,
+  );
+  line(
+    `frontbridge p50 / p99 at ${FIXED_RATE} req/s, ms`,
+    `${ourLatency.p50.toFixed(2)} / ${ourLatency.p99.toFixed(2)}`,
+    ourLatency.p99 <= 20 ? 'ok (p99 ≤ 20 ms)' : 'MISSED (p99 ≤ 20 ms)',
+  );
+  line(
+    'frontbridge peak RSS, MB',
+    rss.toFixed(0),
+    rss <= 200 ? 'ok (≤ 200 MB)' : 'MISSED (≤ 200 MB)',
+  );
+  line('errors (throughput / fixed rate)', `${ours.errors} / ${ourLatency.errors}`);
+}
+
+await main();

@@ -114,6 +114,7 @@ export function setField(target: Record<string, unknown>, name: string, value: s
     );
   }
   let node: Record<string, unknown> | unknown[] = target;
+  checkIndexes(name, path);
   path.forEach((segment, index) => {
     const last = index === path.length - 1;
     const key = segment === '' && Array.isArray(node) ? String(node.length) : segment;
@@ -127,6 +128,19 @@ export function setField(target: Record<string, unknown>, name: string, value: s
     (node as Record<string, unknown>)[key] = child;
     node = child as Record<string, unknown>;
   });
+}
+
+// An index is a position in a real list (recipients, attachments), so it stays small; a name such
+// as `to[99999999][handle]` would otherwise grow a sparse array that validation walks for minutes.
+const MAX_FIELD_INDEX = 999;
+
+function checkIndexes(name: string, path: string[]): void {
+  if (path.some((segment) => /^\d+$/.test(segment) && Number(segment) > MAX_FIELD_INDEX)) {
+    throw new FrontHttpError(
+      400,
+      `Field "${name}" uses an index above ${MAX_FIELD_INDEX}; number list items from 0.`,
+    );
+  }
 }
 
 function fieldPath(name: string): string[] {

@@ -12,6 +12,11 @@ export type {
   DeliveryOutcome,
   DeliveryPayload,
 } from './connectors/connector.ts';
+export {
+  type DeliverUrlPolicy,
+  DeliverUrlRefusedError,
+  deliverUrlPolicyFromEnv,
+} from './connectors/deliver-url-policy.ts';
 export { createDemoConnector, type DemoConnector } from './connectors/demo-connector.ts';
 export { createHttpConnector } from './connectors/http-connector.ts';
 export { FRONT_ROUTES, type FrontRoute } from './front/front-routes.ts';

@@ -1,4 +1,5 @@
-import { createAccount, openStore } from '@frontbridge/server';
+import { ConfigError } from '@frontbridge/sdk';
+import { createAccount, deliverUrlPolicyFromEnv, openStore } from '@frontbridge/server';
 import type { Command } from 'commander';
 import type { CliIo } from '../cli-io.ts';
 import { databaseUrlOf } from './database-url.ts';
@@ -16,13 +17,20 @@ export function registerAccountsCommand(program: Command, io: CliIo): void {
     .option('--connector <name>', 'connector that hands messages to the system', 'http')
     .option('--json', 'print JSON instead of text')
     .action(async (options: AccountsCreateOptions) => {
+      // Accounts are made for the production server, so its SSRF rules apply: a private or
+      // loopback deliver URL needs DELIVER_URL_ALLOW_PRIVATE=true or DELIVER_URL_ALLOW_LIST.
+      const problems: string[] = [];
+      const deliverUrlPolicy = deliverUrlPolicyFromEnv(io.env, 'production', problems);
+      if (problems.length > 0)
+        throw new ConfigError(`Invalid configuration: ${problems.join('; ')}.`);
       const store = await openStore(databaseUrlOf(io.env));
       try {
-        const created = await createAccount(store, {
+        const input = {
           name: options.name,
           deliverUrl: options.deliverUrl,
           connector: options.connector,
-        });
+        };
+        const created = await createAccount(store, input, { deliverUrlPolicy });
         io.stdout(options.json ? `${JSON.stringify(created)}\n` : describeAccount(created));
       } finally {
         await store.close();

@@ -17,7 +17,8 @@ after(async () => {
 describe('frontbridge accounts create', () => {
   it('prints the credentials as JSON and stores only hashes of the token and key', async () => {
     const file = join(dir, 'accounts.db');
-    const { io, output } = createTestIo({ DATABASE_URL: `sqlite:${file}` });
+    const env = { DATABASE_URL: `sqlite:${file}`, DELIVER_URL_ALLOW_PRIVATE: 'true' };
+    const { io, output } = createTestIo(env);
 
     const code = await main(
       ['accounts', 'create', '--name', 'acme', '--deliver-url', 'http://127.0.0.1:9/in', '--json'],
@@ -40,6 +41,19 @@ describe('frontbridge accounts create', () => {
     for (const secret of [created.api_key, created.channel_token]) {
       assert.equal(database.includes(secret) || wal.includes(secret), false);
     }
+  });
+
+  it('refuses a loopback deliver URL unless private addresses are allowed', async () => {
+    const { io, output } = createTestIo({ DATABASE_URL: `sqlite:${join(dir, 'ssrf.db')}` });
+
+    const code = await main(
+      ['accounts', 'create', '--name', 'acme', '--deliver-url', 'http://127.0.0.1:9/in'],
+      io,
+    );
+
+    assert.equal(code, 1);
+    assert.match(output.stderr, /DELIVER_URL_ALLOW_PRIVATE/);
+    assert.equal(output.stdout, '');
   });
 
   it('exits 1 naming the problem when the http connector has no deliver URL', async () => {

@@ -4,7 +4,7 @@
 //   path-prefix  only files under these paths (e.g. packages/sdk)
 //   --long       also the long suites (*.long.test.ts), which `npm test` leaves out
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -13,6 +13,7 @@ const long = args.includes('--long');
 const prefixes = args.filter((arg) => !arg.startsWith('--'));
 
 function collect(dir, found) {
+  if (!existsSync(dir)) return found;
   for (const name of readdirSync(dir)) {
     if (name === 'node_modules' || name.startsWith('.')) continue;
     const path = join(dir, name);

@@ -15,13 +15,18 @@ export type AuthorizeResult =
  */
 export async function authorizeChannel(
   context: EmulatorContext,
-  input: { token: string; channelUrl?: string | undefined },
+  input: { token: string; channelUrl?: string | undefined; channelId?: string | undefined },
 ): Promise<AuthorizeResult> {
   const channelUrl = input.channelUrl ?? context.config.channelUrl;
   if (!channelUrl) {
     throw new FrontHttpError(400, 'channel_url is required (no default Channel URL configured).');
   }
-  const id = context.newId('cha');
+  // A restarted emulator forgets its channels; asking for a known id lets a channel server that
+  // kept its own state (and queued work for that id) carry on where it was.
+  const id = input.channelId ?? context.newId('cha');
+  if (context.state.channels.get(id)?.status === 'ok') {
+    throw new FrontHttpError(409, `Channel ${id} already exists.`);
+  }
   const request = buildEventRequest(
     context,
     { channel: { id, token: input.token }, url: channelUrl },

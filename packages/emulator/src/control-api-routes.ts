@@ -17,7 +17,14 @@ import { sendOnce } from './send-webhook.ts';
 import { parseBody } from './sync-message-schema.ts';
 import { sendTeammateMessage } from './teammate-send.ts';
 
-const AddChannelSchema = z.object({ token: z.string().min(1), channel_url: z.string().optional() });
+const AddChannelSchema = z.object({
+  token: z.string().min(1),
+  channel_url: z.string().optional(),
+  channel_id: z
+    .string()
+    .regex(/^cha_[A-Za-z0-9_-]{1,64}$/, 'must look like cha_<letters or digits>')
+    .optional(),
+});
 
 const ComposeSchema = z.object({
   to: z.array(z.string().min(1)).optional(),
@@ -66,6 +73,7 @@ function registerChannelRoutes(app: FastifyInstance, context: EmulatorContext): 
     const result = await authorizeChannel(context, {
       token: body.token,
       channelUrl: body.channel_url,
+      channelId: body.channel_id,
     });
     if (!result.ok) {
       return reply.code(502).send({

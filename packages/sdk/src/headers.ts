@@ -9,6 +9,8 @@ export type HeaderInput =
  * Fetch joins them, so a doubled header never passes as a single value.
  */
 export function getHeader(headers: HeaderInput, name: string): string | undefined {
+  // Callers pass whatever their framework gave them; no headers at all reads as a missing header.
+  if (typeof headers !== 'object' || headers === null) return undefined;
   if (typeof (headers as Headers).get === 'function') {
     return (headers as Headers).get(name) ?? undefined;
   }

@@ -34,7 +34,11 @@ export type FrontSignatureHeaders = {
  */
 export function signFrontRequest(options: SignFrontRequestOptions): FrontSignatureHeaders {
   if (!options.secret) throw new ConfigError('signFrontRequest needs a non-empty secret.');
-  const timestamp = String(Math.trunc(options.timestamp ?? Date.now()));
+  const milliseconds = Math.trunc(options.timestamp ?? Date.now());
+  if (!Number.isSafeInteger(milliseconds) || milliseconds < 0) {
+    throw new ConfigError('timestamp must be epoch milliseconds (a non-negative number).');
+  }
+  const timestamp = String(milliseconds);
   return {
     [SIGNATURE_HEADER]: computeFrontSignature(options.secret, timestamp, options.body),
     [TIMESTAMP_HEADER]: timestamp,

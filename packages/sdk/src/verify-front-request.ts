@@ -133,6 +133,10 @@ function readSignature(headers: HeaderInput): string {
 }
 
 function checkFreshness(timestamp: number, now: number, toleranceMs = DEFAULT_TOLERANCE_MS): void {
+  // A NaN clock or window would make both comparisons below false and let any timestamp pass.
+  if (!Number.isFinite(now) || !Number.isFinite(toleranceMs) || toleranceMs < 0) {
+    throw new ConfigError('now and toleranceMs must be finite numbers (toleranceMs ≥ 0).');
+  }
   if (timestamp < now - toleranceMs) {
     const hint =
       timestamp < SMALLEST_MILLISECOND_TIMESTAMP ? ' It looks like seconds; Front sends ms.' : '';

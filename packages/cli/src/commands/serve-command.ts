@@ -12,10 +12,8 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       const config = loadConfig(io.env, { mode: options.dev ? 'development' : 'production' });
       const logger = createLogger({ level: io.env.LOG_LEVEL ?? 'info' });
       const server = await startServer({ config, logger });
-      logger.info({ url: server.url, publicUrl: config.publicUrl }, 'server started');
       const signal = await io.stopSignal;
       logger.info({ signal }, 'shutdown requested');
       await server.close();
-      logger.info('server stopped');
     });
 }

@@ -15,6 +15,7 @@ import { type RunningAcmeChat, startAcmeChat } from '../acme-chat/start-acme-cha
 const DEV_APP_UID = 'frontbridge-dev';
 const DEV_APP_SECRET = 'frontbridge-dev-secret';
 const HOST = '127.0.0.1';
+const DEV_ACCOUNT_FILE = 'dev-account.json';
 
 export interface StartDevStackOptions {
   port: number;
@@ -81,7 +82,14 @@ export async function startDevStack(options: StartDevStackOptions): Promise<DevS
     // With port 0 (tests) the real port is known only now; the server reads publicUrl per request.
     config.publicUrl = server.url;
     const account = await devAccount(server.store, dataDir, chat.deliverUrl);
-    const channelId = await addChannel(emulator.url, account.channel_token, `${server.url}/front`);
+    const channelId = await addChannel(emulator.url, {
+      token: account.channel_token,
+      channel_url: `${server.url}/front`,
+      // The emulator keeps its inbox in memory; asking it for the channel id of the last run lets
+      // the server's stored messages and queued jobs for that channel carry on.
+      ...(account.channel_id ? { channel_id: account.channel_id } : {}),
+    });
+    await saveDevAccount(dataDir, { ...account, channel_id: channelId });
     chat.connect({
       frontbridgeUrl: server.url,
       apiKey: account.api_key,
@@ -105,28 +113,34 @@ export async function startDevStack(options: StartDevStackOptions): Promise<DevS
   }
 }
 
+/** The dev account as kept in `data/dev-account.json`: its credentials, deliver URL, channel. */
+type DevAccount = CreatedAccount & { deliver_url: string; channel_id?: string };
+
 // The dev account's credentials are kept next to the database (dev only, readable by the owner
 // only), so a restarted `frontbridge dev` reuses the same account instead of adding one per run.
-async function devAccount(store: Store, dataDir: string, deliverUrl: string) {
-  const file = join(dataDir, 'dev-account.json');
-  const saved = await readFile(file, 'utf8').then(
-    (text) => JSON.parse(text) as CreatedAccount & { deliver_url?: string },
+async function devAccount(store: Store, dataDir: string, deliverUrl: string): Promise<DevAccount> {
+  const saved = await readFile(join(dataDir, DEV_ACCOUNT_FILE), 'utf8').then(
+    (text) => JSON.parse(text) as DevAccount,
     () => undefined,
   );
   if (saved && saved.deliver_url === deliverUrl && (await store.getAccount(saved.account_id))) {
     return saved;
   }
   const created = await createAccount(store, { name: 'acme (dev)', deliverUrl, connector: 'http' });
-  await writeFile(file, JSON.stringify({ ...created, deliver_url: deliverUrl }, null, 2));
-  await chmod(file, 0o600);
-  return created;
+  return { ...created, deliver_url: deliverUrl };
 }
 
-async function addChannel(emulatorUrl: string, token: string, channelUrl: string) {
+async function saveDevAccount(dataDir: string, account: DevAccount): Promise<void> {
+  const file = join(dataDir, DEV_ACCOUNT_FILE);
+  await writeFile(file, JSON.stringify(account, null, 2), { mode: 0o600 });
+  await chmod(file, 0o600);
+}
+
+async function addChannel(emulatorUrl: string, request: Record<string, string>) {
   const response = await fetch(`${emulatorUrl}/_emulator/channels`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ token, channel_url: channelUrl }),
+    body: JSON.stringify(request),
   });
   const body = (await response.json()) as { channel_id?: string };
   if (!response.ok || !body.channel_id) {

@@ -107,4 +107,25 @@ describe('frontbridge dev', () => {
     assert.equal(stack.account.account_id, first);
     assert.equal(saved.account_id, first);
   });
+
+  it('keeps the channel id across restarts so earlier messages still sync', async () => {
+    const channelId = stack.channelId;
+    const chatPort = Number(new URL(stack.chat.url).port);
+    await stack.close();
+
+    stack = await startStack(chatPort);
+    const sent = await json(`${stack.chat.url}/api/send`, {
+      method: 'POST',
+      body: JSON.stringify({ handle: '+15551230000', text: 'Still there?' }),
+    });
+
+    assert.equal(stack.channelId, channelId);
+    assert.equal(sent.status, 201);
+    const status = await eventually(async () => {
+      const { body } = await json(`${stack.chat.url}/api/messages`);
+      const mine = body.find((m: { text: string }) => m.text === 'Still there?');
+      return mine?.status === 'imported' || mine?.status === 'failed' ? mine.status : undefined;
+    });
+    assert.equal(status, 'imported');
+  });
 });

@@ -67,7 +67,9 @@ async function renderChannels() {
   if (!channels.some((channel) => channel.id === ui.channelId)) {
     ui.channelId = channels[0] ? channels[0].id : null;
   }
-  $('#add-channel').open = channels.length === 0;
+  // Open the form when there is nothing else to do; never close it here, or a failed attempt's
+  // error message would vanish with the next refresh.
+  if (channels.length === 0) $('#add-channel').open = true;
   $('#channel-list').replaceChildren(
     ...channels.map((channel) =>
       el(
@@ -329,6 +331,7 @@ async function addChannel(event) {
     if (data.get('channel_url')) body.channel_url = data.get('channel_url');
     const added = await call('/_emulator/channels', { body });
     form.elements.token.value = '';
+    $('#add-channel').open = false;
     selectChannel(added.channel_id);
   } catch (error) {
     $('#add-channel-error').textContent = error.message;

@@ -38,6 +38,25 @@ describe('control API', () => {
     );
   });
 
+  it('re-creates a channel under a requested id and refuses an id already in use', async () => {
+    const body = {
+      token: 'api-token-1',
+      channel_url: `${rig.channel.url}/`,
+      channel_id: 'cha_kept1',
+    };
+
+    const created = await rig.control('/_emulator/channels', { body });
+    const again = await rig.control('/_emulator/channels', { body });
+    const malformed = await rig.control('/_emulator/channels', {
+      body: { ...body, channel_id: '../etc' },
+    });
+
+    assert.equal(created.status, 201);
+    assert.equal(created.json.channel_id, 'cha_kept1');
+    assert.equal(again.status, 409);
+    assert.equal(malformed.status, 400);
+  });
+
   it('answers 502 with what the channel said when it refuses the authorization', async () => {
     const refusing = await startTestChannel(() => ({
       status: 400,

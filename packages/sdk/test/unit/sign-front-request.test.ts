@@ -18,6 +18,12 @@ describe('signFrontRequest', () => {
     }
   });
 
+  it('throws ConfigError for a negative or non-numeric timestamp', () => {
+    for (const timestamp of [-5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      assert.throws(() => signFrontRequest({ body: '{}', secret: 's', timestamp }), ConfigError);
+    }
+  });
+
   it('signs bytes the same as the equal text', () => {
     const text = '{"text":"Crème 📦"}';
     const fromText = signFrontRequest({ body: text, secret: 's', timestamp: 1 });

@@ -217,6 +217,19 @@ describe('verifyFrontRequest negative matrix', () => {
 });
 
 describe('verifyFrontRequest options', () => {
+  it('throws ConfigError instead of passing everything when the clock or window is NaN', async () => {
+    const stale = signed({ timestamp: 1000 });
+    for (const options of [{ now: Number.NaN }, { now: NOW, toleranceMs: Number.NaN }]) {
+      await assert.rejects(
+        verifyFrontRequest({ rawBody: BODY, headers: stale, secret: SECRET, ...options }),
+        (error: unknown) => error instanceof ConfigError,
+      );
+    }
+  });
+
+  it('rejects with missing_header when no headers object is given at all', () =>
+    rejectsWith('missing_header', { headers: undefined as unknown as Headers }));
+
   it('accepts any secret of a rotation list when one matches', async () => {
     await verifyFrontRequest({
       rawBody: BODY,

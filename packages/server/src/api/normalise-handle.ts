@@ -4,6 +4,10 @@ import { HttpError } from '../http/http-error.ts';
 // Messaging providers prefix handles with their transport; the number behind it is the contact.
 const TRANSPORT_PREFIX = /^(whatsapp|sms|tel|mms|viber|signal):/i;
 const PHONE_LIKE = /^\+?[\d\s().-]*\d[\d\s().-]*$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+// A handle becomes the thread's external_conversation_id, which Front caps at 200 characters.
+const MAX_HANDLE_LENGTH = 200;
 
 /**
  * Normalises a contact handle. Anything that looks like a phone number becomes E.164 or is
@@ -15,6 +19,13 @@ const PHONE_LIKE = /^\+?[\d\s().-]*\d[\d\s().-]*$/;
  */
 export function normaliseHandle(value: string, field: string, defaultRegion: string): string {
   const trimmed = value.trim();
+  if (CONTROL_CHARACTERS.test(trimmed) || trimmed.length > MAX_HANDLE_LENGTH) {
+    throw new HttpError(
+      400,
+      'invalid_handle',
+      `${field} must be at most ${MAX_HANDLE_LENGTH} characters without control characters.`,
+    );
+  }
   const stripped = trimmed.replace(TRANSPORT_PREFIX, '');
   if (!PHONE_LIKE.test(stripped)) {
     if (!trimmed) throw new HttpError(400, 'invalid_handle', `${field} must not be empty.`);

@@ -17,6 +17,16 @@ describe('normaliseHandle', () => {
     assert.equal(normaliseHandle('07700 900123', 'from', 'GB'), '+447700900123');
   });
 
+  it('rejects control characters and handles longer than 200 characters', () => {
+    for (const input of ['\u0000\r\nX-Evil: 1', 'dana\nortiz', 'x'.repeat(201)]) {
+      assert.throws(
+        () => normaliseHandle(input, 'from', 'US'),
+        (error: unknown) => error instanceof HttpError && error.status === 400,
+        JSON.stringify(input),
+      );
+    }
+  });
+
   it('keeps handles that are not phone numbers as they are', () => {
     assert.equal(normaliseHandle(' dana@example.org ', 'from', 'US'), 'dana@example.org');
     assert.equal(normaliseHandle('user:42', 'to', 'US'), 'user:42');

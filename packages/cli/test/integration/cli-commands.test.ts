@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -41,6 +41,9 @@ describe('frontbridge accounts create', () => {
     for (const secret of [created.api_key, created.channel_token]) {
       assert.equal(database.includes(secret) || wal.includes(secret), false);
     }
+    // The signing secret is kept as is (signing needs it), so only the owner may read the file
+    // (SQLite gives its -wal and -shm files the same mode while they exist).
+    assert.equal((await stat(file)).mode & 0o777, 0o600);
   });
 
   it('refuses a loopback deliver URL unless private addresses are allowed', async () => {

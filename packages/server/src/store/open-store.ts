@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '@frontbridge/sdk';
 import Sqlite from 'better-sqlite3';
@@ -74,6 +74,8 @@ function openSqlite(path: string, options: OpenStoreOptions) {
   const file = inMemory ? path : resolve(path);
   if (!inMemory) mkdirSync(dirname(file), { recursive: true });
   const database = new Sqlite(file);
+  // The file holds delivery signing secrets; SQLite gives its -wal and -shm files the same mode.
+  if (!inMemory) chmodSync(file, 0o600);
   database.pragma('journal_mode = WAL');
   database.pragma(`synchronous = ${options.sqliteSynchronous ?? 'NORMAL'}`);
   database.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);

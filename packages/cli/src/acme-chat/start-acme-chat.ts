@@ -69,6 +69,11 @@ export async function startAcmeChat(options: StartAcmeChatOptions = {}): Promise
   const state = createChatState();
   const page = await readFile(new URL('./acme-chat-page.html', import.meta.url), 'utf8');
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  app.setErrorHandler((error: { statusCode?: number }, _request, reply) => {
+    const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+    const message = status < 500 ? 'The request could not be read.' : 'Something went wrong.';
+    return reply.code(status).send({ error: { message } });
+  });
   const fetchApi = options.fetch ?? globalThis.fetch;
   let connection: AcmeChatConnection | undefined;
   let verifier: Webhook | undefined;
@@ -91,7 +96,8 @@ export async function startAcmeChat(options: StartAcmeChatOptions = {}): Promise
       return reply.code(400).send({ error: { message: 'Write a message and a handle first.' } });
     }
     const { status, body } = await reportCustomerMessage(input.data, connection.channelId, api);
-    if (status !== 202) return reply.code(502).send(body);
+    // frontbridge's own 4xx (a bad handle, say) is the customer's to fix; anything else is ours.
+    if (status !== 202) return reply.code(status >= 400 && status < 500 ? status : 502).send(body);
     state.add({ handle: input.data.handle, from: 'customer', text: input.data.text, ...body });
     return reply.code(201).send({ ok: true });
   });

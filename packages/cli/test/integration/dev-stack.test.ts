@@ -76,6 +76,19 @@ describe('frontbridge dev', () => {
     assert.equal(status, 'imported');
   });
 
+  it("passes frontbridge's 400 for a bad handle through and answers bad JSON with a short 400", async () => {
+    const badHandle = await json(`${stack.chat.url}/api/send`, {
+      method: 'POST',
+      body: JSON.stringify({ handle: 'dana\nortiz', text: 'hello' }),
+    });
+    const badJson = await json(`${stack.chat.url}/api/send`, { method: 'POST', body: '{"text":' });
+
+    assert.equal(badHandle.status, 400);
+    assert.match(badHandle.body.error.message, /control characters/);
+    assert.equal(badJson.status, 400);
+    assert.deepEqual(badJson.body, { error: { message: 'The request could not be read.' } });
+  });
+
   it('shows a teammate reply from the Front inbox in Acme Chat, once', async () => {
     const reply = await json(
       `${stack.emulator.url}/_emulator/channels/${stack.channelId}/messages`,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createChannelToken } from '@frontbridge/sdk';
 import {
+  assertHeapBackToBaseline,
   createRng,
   fuzzSeed,
   hostileBody,
@@ -92,7 +93,7 @@ export async function runEmulatorFuzz(
     }
     statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
   }
-  const heapDelta = settledHeapBytes() - heapBefore;
+  const heapDelta = assertHeapBackToBaseline(heapBefore, options.surface);
   process.stdout.write(
     `# fuzz ${options.surface}: ${options.runs} inputs, statuses ${JSON.stringify([...statuses])}, heap Δ ${heapDelta} B\n`,
   );

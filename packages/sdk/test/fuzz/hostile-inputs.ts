@@ -312,6 +312,25 @@ export function hostilePath(rng: Rng): string {
   ]);
 }
 
+/**
+ * How much the heap may grow over a fuzz run once garbage is collected. Accepted inputs may keep
+ * state (stored messages), so this is a ceiling against leaks, not zero.
+ */
+export const HEAP_GROWTH_LIMIT_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Asserts the heap came back near its size before the run. The test runner starts every file with
+ * `--expose-gc` (scripts/run-tests.mjs), so the figures are after a full collection; without it
+ * (a file run by hand) there is nothing reliable to compare and the check is skipped.
+ */
+export function assertHeapBackToBaseline(beforeBytes: number, label: string): number {
+  const grown = settledHeapBytes() - beforeBytes;
+  if ((globalThis as { gc?: unknown }).gc && grown > HEAP_GROWTH_LIMIT_BYTES) {
+    throw new Error(`${label}: heap grew by ${grown} bytes after a collection`);
+  }
+  return grown;
+}
+
 /** Heap in use after a full collection when the process runs with `--expose-gc`, else as is. */
 export function settledHeapBytes(): number {
   const gc = (globalThis as { gc?: () => void }).gc;

@@ -15,6 +15,7 @@ import {
   buildMessageImportedEvent,
 } from '../../src/testing.ts';
 import {
+  assertHeapBackToBaseline,
   createRng,
   fuzzRuns,
   fuzzSeed,
@@ -104,7 +105,7 @@ describe('fuzz: verifyFrontRequest', () => {
     const before = settledHeapBytes();
     const tally = new Map<string, number>();
     for (let i = 0; i < RUNS; i++) count(tally, await verifyOutcome(rng));
-    const grown = settledHeapBytes() - before;
+    const grown = assertHeapBackToBaseline(before, 'verifyFrontRequest');
     process.stdout.write(
       `# verifyFrontRequest outcomes ${JSON.stringify([...tally])}, heap Δ ${grown} B\n`,
     );

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { signFrontRequest } from '@frontbridge/sdk';
 import Database from 'better-sqlite3';
 import {
+  assertHeapBackToBaseline,
   createRng,
   fuzzSeed,
   type Rng,
@@ -125,7 +126,7 @@ export async function runFuzz(
     seed,
     runs: options.runs,
     statuses,
-    heapGrowthBytes: settledHeapBytes() - heapBefore,
+    heapGrowthBytes: assertHeapBackToBaseline(heapBefore, options.surface),
   };
   process.stdout.write(
     `# fuzz ${options.surface}: ${options.runs} inputs, statuses ${JSON.stringify([...statuses])}, heap Δ ${tally.heapGrowthBytes} B\n`,

@@ -5,73 +5,26 @@
 // instances sharing one database, with the bare node:http HMAC baseline in the same run. The load
 // generator shares the machine's cores with the servers and PostgreSQL, so the CPU each of them
 // used is measured and printed too: on a 2-core machine that, not the database, is the limit.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
-import { Agent, request } from 'node:http';
 import { cpus } from 'node:os';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { signFrontRequest } from '@frontbridge/sdk';
-import { buildMessageEvent } from '@frontbridge/sdk/testing';
 import { createAccount, openStore } from '../src/index.ts';
 import { createTestDatabase } from '../test/helpers/multi-instance.ts';
 import { startReceiver } from '../test/helpers/receiver.ts';
+import {
+  BENCH_SECRET,
+  createWebhookSender,
+  spawnTarget,
+  stopTarget,
+  type Target,
+} from './bench-targets.ts';
 
-const SECRET = 'bench-app-secret';
+const SECRET = BENCH_SECRET;
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 8) * 1000;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
-const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 });
-let sequence = 0;
-
-interface Target {
-  url: string;
-  process: ChildProcess;
-}
-
-async function spawnTarget(script: string, env: Record<string, string>): Promise<Target> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const [line] = await once(createInterface({ input: child.stdout }), 'line');
-  return { url: (JSON.parse(String(line)) as { url: string }).url, process: child };
-}
-
-async function stopTarget(target: Target): Promise<void> {
-  target.process.kill('SIGTERM');
-  await once(target.process, 'exit');
-}
-
-function sendOne(url: string): Promise<number> {
-  const id = `msg_pgbench_${process.pid}_${++sequence}`;
-  const recipient = `+1555123${String(sequence % 1000).padStart(4, '0')}`;
-  const body = JSON.stringify(
-    buildMessageEvent({
-      payload: {
-        id,
-        recipients: [
-          { handle: 'acme-sms-main', role: 'from', name: null },
-          { handle: recipient, role: 'to', name: null },
-        ],
-      },
-    }),
-  );
-  const headers = {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(body),
-    ...signFrontRequest({ body, secret: SECRET }),
-  };
-  return new Promise((resolve, reject) => {
-    const outgoing = request(url, { method: 'POST', agent, headers }, (response) => {
-      response.resume();
-      response.on('end', () => resolve(response.statusCode ?? 0));
-    });
-    outgoing.on('error', reject);
-    outgoing.end(body);
-  });
-}
+const sender = createWebhookSender({ idPrefix: 'msg_pgbench', concurrency: CONCURRENCY });
+const sendOne = sender.send;
 
 interface Phase {
   rps: number;
@@ -198,7 +151,7 @@ async function main() {
     report(bare, one, two);
   } finally {
     await stopTarget(baseline);
-    agent.destroy();
+    sender.close();
     await receiver.close();
   }
 }

@@ -4,77 +4,22 @@
 // acknowledged message durable) and, in the same run, at a bare node:http server that only checks
 // the HMAC. Prints both throughputs, their ratio, p50/p99 latency at a fixed 1,000 requests per
 // second, and the server's peak RSS. Both servers run in child processes of their own.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { signFrontRequest } from '@frontbridge/sdk';
-import { buildMessageEvent } from '@frontbridge/sdk/testing';
 import { createAccount, openStore } from '../src/index.ts';
 import { startReceiver } from '../test/helpers/receiver.ts';
+import { BENCH_SECRET, createWebhookSender, spawnTarget, stopTarget } from './bench-targets.ts';
 
-const SECRET = 'bench-app-secret';
+const SECRET = BENCH_SECRET;
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 8) * 1000;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const FIXED_RATE = 1000;
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
-interface Target {
-  name: string;
-  url: string;
-  process: ChildProcess;
-}
-
-async function spawnTarget(
-  name: string,
-  script: string,
-  env: Record<string, string>,
-): Promise<Target> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const [line] = await once(createInterface({ input: child.stdout }), 'line');
-  return { name, url: (JSON.parse(String(line)) as { url: string }).url, process: child };
-}
-
-let sequence = 0;
-const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 });
-
-/** Sends one signed webhook with a fresh message id; resolves with the status. */
-function sendOne(url: string): Promise<number> {
-  const id = `msg_bench_${process.pid}_${++sequence}`;
-  const recipient = `+1555123${String(sequence % 1000).padStart(4, '0')}`;
-  const body = JSON.stringify(
-    buildMessageEvent({
-      payload: {
-        id,
-        recipients: [
-          { handle: 'acme-sms-main', role: 'from', name: null },
-          { handle: recipient, role: 'to', name: null },
-        ],
-      },
-    }),
-  );
-  const headers = {
-    'content-type': 'application/json',
-    // A known length sends headers and body in one write (no chunked encoding, no Nagle stall).
-    'content-length': Buffer.byteLength(body),
-    ...signFrontRequest({ body, secret: SECRET }),
-  };
-  return new Promise((resolve, reject) => {
-    const outgoing = request(url, { method: 'POST', agent, headers }, (response) => {
-      response.resume();
-      response.on('end', () => resolve(response.statusCode ?? 0));
-    });
-    outgoing.on('error', reject);
-    outgoing.end(body);
-  });
-}
+const sender = createWebhookSender({ idPrefix: 'msg_bench', concurrency: CONCURRENCY });
+const sendOne = sender.send;
 
 async function throughput(url: string): Promise<{ rps: number; errors: number; count: number }> {
   let done = 0;
@@ -167,7 +112,7 @@ async function main() {
   const receiver = await startReceiver();
   receiver.received.push = () => 0; // keep nothing: the bench only needs the 200s
   const databaseUrl = await prepareServer(dir, receiver.url);
-  const server = await spawnTarget('frontbridge', here('../test/fixtures/serve-child.ts'), {
+  const server = await spawnTarget(here('../test/fixtures/serve-child.ts'), {
     FRONT_APP_UID: 'bench',
     FRONT_APP_SECRET: SECRET,
     PUBLIC_URL: 'http://127.0.0.1:1',
@@ -176,7 +121,7 @@ async function main() {
     PORT: '0',
     HOST: '127.0.0.1',
   });
-  const baseline = await spawnTarget('baseline', here('./baseline-server.ts'), {
+  const baseline = await spawnTarget(here('./baseline-server.ts'), {
     FRONT_APP_SECRET: SECRET,
   });
   const serverUrl = `${server.url}/front/channels/fbw_bench`;
@@ -205,11 +150,8 @@ async function main() {
     const rss = await peakRssMb(server.process.pid);
     report({ bare, ours, bareLatency, ourLatency, rss });
   } finally {
-    for (const target of [server, baseline]) {
-      target.process.kill('SIGTERM');
-      await once(target.process, 'exit');
-    }
-    agent.destroy();
+    for (const target of [server, baseline]) await stopTarget(target);
+    sender.close();
     await receiver.close();
     await rm(dir, { recursive: true, force: true });
   }

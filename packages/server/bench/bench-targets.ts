@@ -1,0 +1,73 @@
+// What both webhook benches share: starting a server in a child process of its own, and sending
+// signed `message` webhooks (each with a new id) over keep-alive connections.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { Agent, request } from 'node:http';
+import { createInterface } from 'node:readline';
+import { signFrontRequest } from '@frontbridge/sdk';
+import { buildMessageEvent } from '@frontbridge/sdk/testing';
+
+/** The app secret every bench server and the baseline are started with. */
+export const BENCH_SECRET = 'bench-app-secret';
+
+/** A server in a child process; its first stdout line is `{"url": …}`. */
+export interface Target {
+  url: string;
+  process: ChildProcess;
+}
+
+/** Starts `script` under tsx with extra environment and waits for the line with its URL. */
+export async function spawnTarget(script: string, env: Record<string, string>): Promise<Target> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [line] = await once(createInterface({ input: child.stdout }), 'line');
+  return { url: (JSON.parse(String(line)) as { url: string }).url, process: child };
+}
+
+/** Stops a target with SIGTERM (a graceful shutdown) and waits for it to exit. */
+export async function stopTarget(target: Target): Promise<void> {
+  target.process.kill('SIGTERM');
+  await once(target.process, 'exit');
+}
+
+/** A sender of signed webhooks; `send` resolves with the HTTP status. */
+export function createWebhookSender(options: { idPrefix: string; concurrency: number }) {
+  const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency * 2 });
+  let sequence = 0;
+
+  const send = (url: string): Promise<number> => {
+    sequence += 1;
+    const body = JSON.stringify(
+      buildMessageEvent({
+        payload: {
+          id: `${options.idPrefix}_${process.pid}_${sequence}`,
+          recipients: [
+            { handle: 'acme-sms-main', role: 'from', name: null },
+            {
+              handle: `+1555123${String(sequence % 1000).padStart(4, '0')}`,
+              role: 'to',
+              name: null,
+            },
+          ],
+        },
+      }),
+    );
+    const headers = {
+      'content-type': 'application/json',
+      // A known length sends headers and body in one write (no chunked encoding, no Nagle stall).
+      'content-length': Buffer.byteLength(body),
+      ...signFrontRequest({ body, secret: BENCH_SECRET }),
+    };
+    return new Promise((resolve, reject) => {
+      const outgoing = request(url, { method: 'POST', agent, headers }, (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      });
+      outgoing.on('error', reject);
+      outgoing.end(body);
+    });
+  };
+  return { send, close: () => agent.destroy() };
+}

@@ -1,9 +1,8 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { claimJobs } from './claim-jobs.ts';
 import { GroupCommit } from './group-commit.ts';
-import { claimJobsPostgres } from './postgres-claim.ts';
 import { reserveRateSlot } from './rate-slot.ts';
 import type { Database, DeliveryRow, JobRow, MessageRow } from './schema.ts';
-import { claimJobsSqlite } from './sqlite-claim.ts';
 import type {
   AccountRow,
   ApiMessageRecord,
@@ -372,9 +371,7 @@ export class KyselyStore implements Store {
   }
 
   claimJobs(options: ClaimOptions): Promise<JobRow[]> {
-    return this.dialect === 'postgres'
-      ? claimJobsPostgres(this.#db, options)
-      : claimJobsSqlite(this.#db, options);
+    return claimJobs(this.#db, this.dialect, options);
   }
 
   completeJob(id: number, owner: string): Promise<boolean> {

@@ -11,6 +11,24 @@ import { APP_SECRET, APP_UID, testEnv, waitFor } from '../helpers/harness.ts';
 import { startReceiver } from '../helpers/receiver.ts';
 
 export const CHANNEL_ID = 'cha_kill';
+
+/** An emulator that already knows CHANNEL_ID, so a server can sync to it without authorizing. */
+export async function startEmulatorWithChannel(
+  address: string,
+  rateLimit: { perChannelPerSecond: number; perMinute: number },
+) {
+  const emulator = await startEmulator({ appUid: APP_UID, appSecret: APP_SECRET, rateLimit });
+  emulator.context.state.channels.set(CHANNEL_ID, {
+    id: CHANNEL_ID,
+    channelUrl: 'http://127.0.0.1:9/front',
+    webhookUrl: 'http://127.0.0.1:9/x',
+    token: 't',
+    status: 'ok',
+    address,
+    createdAt: 0,
+  });
+  return emulator;
+}
 const WEBHOOK_TOKEN = 'fbw_kill-test-token';
 const IN_FLIGHT = 8;
 
@@ -136,19 +154,9 @@ export async function runKillScenario(options: { total: number; kills: number })
   const rng: Rng = createRng(fuzzSeed('kill -9 points'));
   const dir = await mkdtemp(join(tmpdir(), 'frontbridge-kill-'));
   const receiver = await startReceiver();
-  const emulator = await startEmulator({
-    appUid: APP_UID,
-    appSecret: APP_SECRET,
-    rateLimit: { perChannelPerSecond: 1000, perMinute: 1e6 },
-  });
-  emulator.context.state.channels.set(CHANNEL_ID, {
-    id: CHANNEL_ID,
-    channelUrl: 'http://127.0.0.1:9/front',
-    webhookUrl: 'http://127.0.0.1:9/x',
-    token: 't',
-    status: 'ok',
-    address: 'kill',
-    createdAt: 0,
+  const emulator = await startEmulatorWithChannel('kill', {
+    perChannelPerSecond: 1000,
+    perMinute: 1e6,
   });
   const databaseUrl = `sqlite:${join(dir, 'kill.db')}`;
   const env = testEnv({

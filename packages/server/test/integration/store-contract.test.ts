@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openStore } from '../../src/index.ts';
+import { POSTGRES_URL, postgresReachable } from '../helpers/multi-instance.ts';
 import { storeContract } from '../helpers/store-contract.ts';
-
-const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 storeContract('sqlite', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'frontbridge-store-'));
@@ -19,18 +18,6 @@ storeContract('sqlite', async () => {
     },
   };
 });
-
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 const reachable = await postgresReachable();
 storeContract(

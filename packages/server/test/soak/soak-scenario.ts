@@ -3,10 +3,14 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator } from '@frontbridge/emulator';
-import { type Acked, CHANNEL_ID, prepareDatabase, sendOne } from '../faults/kill-scenario.ts';
+import {
+  type Acked,
+  prepareDatabase,
+  sendOne,
+  startEmulatorWithChannel,
+} from '../faults/kill-scenario.ts';
 import { spawnServer } from '../helpers/child-server.ts';
-import { APP_SECRET, APP_UID, testEnv, waitFor } from '../helpers/harness.ts';
+import { testEnv, waitFor } from '../helpers/harness.ts';
 import { startReceiver } from '../helpers/receiver.ts';
 
 const MAX_IN_FLIGHT = 16;
@@ -36,19 +40,9 @@ function percentile(values: number[], p: number): number {
 export async function runSoak(options: { seconds: number; ratePerSecond: number }) {
   const dir = await mkdtemp(join(tmpdir(), 'frontbridge-soak-'));
   const receiver = await startReceiver();
-  const emulator = await startEmulator({
-    appUid: APP_UID,
-    appSecret: APP_SECRET,
-    rateLimit: { perChannelPerSecond: 1e6, perMinute: 1e9 },
-  });
-  emulator.context.state.channels.set(CHANNEL_ID, {
-    id: CHANNEL_ID,
-    channelUrl: 'http://127.0.0.1:9/front',
-    webhookUrl: 'http://127.0.0.1:9/x',
-    token: 't',
-    status: 'ok',
-    address: 'soak',
-    createdAt: 0,
+  const emulator = await startEmulatorWithChannel('soak', {
+    perChannelPerSecond: 1e6,
+    perMinute: 1e9,
   });
   const databaseUrl = `sqlite:${join(dir, 'soak.db')}`;
   const server = await spawnServer(

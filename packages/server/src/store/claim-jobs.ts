@@ -3,11 +3,18 @@ import type { Database, JobRow } from './schema.ts';
 import type { ClaimOptions } from './store.ts';
 
 /**
- * SQLite claim: one UPDATE … RETURNING is atomic under SQLite's single writer, so no row locking
- * is needed. A job waits while an older job with the same ordering key is still pending.
+ * Leases up to `limit` due jobs to `owner` in one `UPDATE … RETURNING`. A job waits while an older
+ * job with the same ordering key is still pending. On SQLite the statement is atomic under the
+ * single writer; on PostgreSQL `FOR UPDATE SKIP LOCKED` lets several servers claim from one table
+ * without waiting on each other or taking the same job.
  */
-export async function claimJobsSqlite(db: Kysely<Database>, options: ClaimOptions) {
+export async function claimJobs(
+  db: Kysely<Database>,
+  dialect: 'sqlite' | 'postgres',
+  options: ClaimOptions,
+): Promise<JobRow[]> {
   const { owner, limit, now, leaseMs } = options;
+  const rowLocking = sql.raw(dialect === 'postgres' ? 'for update skip locked' : '');
   const result = await sql<JobRow>`
     update jobs set lease_owner = ${owner}, lease_expires_at = ${now + leaseMs},
       attempts = attempts + 1
@@ -19,7 +26,8 @@ export async function claimJobsSqlite(db: Kysely<Database>, options: ClaimOption
           select 1 from jobs e
           where e.ordering_key = j.ordering_key and e.status = 'pending' and e.id < j.id))
       order by j.run_at, j.id
-      limit ${limit})
+      limit ${limit}
+      ${rowLocking})
     returning *`.execute(db);
   return result.rows;
 }

@@ -99,16 +99,19 @@ const defaultLookup: HostLookup = async (hostname) =>
  * Resolves the URL's host and refuses it when any address is non-public and the policy does not
  * allow it. Run at account creation and again before every delivery (DNS may change in between).
  *
+ * @returns the addresses that were checked, so the caller connects to exactly those (a second
+ *   resolution could answer differently: DNS rebinding); `undefined` when the policy allowed the
+ *   URL without resolving it (private addresses allowed, or the host name is allow-listed).
  * @throws {DeliverUrlRefusedError} when the URL is malformed, does not resolve, or is refused.
  */
 export async function assertDeliverUrlAllowed(
   url: string,
   policy: DeliverUrlPolicy,
   lookup: HostLookup = defaultLookup,
-): Promise<void> {
+): Promise<string[] | undefined> {
   if (!URL.canParse(url)) throw new DeliverUrlRefusedError('The deliver URL is not a valid URL.');
   const hostname = new URL(url).hostname.replace(/^\[|\]$/g, '');
-  if (policy.allowPrivate || isAllowListed(policy, hostname)) return;
+  if (policy.allowPrivate || isAllowListed(policy, hostname)) return undefined;
   let addresses: string[];
   try {
     addresses = isIP(hostname) ? [hostname] : await lookup(hostname);
@@ -124,6 +127,7 @@ export async function assertDeliverUrlAllowed(
         'Set DELIVER_URL_ALLOW_PRIVATE=true or add the host to DELIVER_URL_ALLOW_LIST to allow it.',
     );
   }
+  return addresses;
 }
 
 /**

@@ -1,3 +1,12 @@
+import {
+  type Agent,
+  Agent as HttpAgent,
+  request as httpRequest,
+  type IncomingMessage,
+} from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { isIP } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import type { Connector, Delivery, DeliveryContext, DeliveryOutcome } from './connector.ts';
 import {
@@ -9,63 +18,132 @@ import {
 // 408 and 429 ask to come back later; 5xx is the receiver's own trouble. Other 4xx answers are
 // final: the receiver looked at the message and refused it.
 const RETRIED_STATUSES = new Set([408, 429]);
+// Idle connections are closed before the usual 5 s keep-alive of a Node receiver closes them
+// from its end, so a delivery rarely lands on a socket that is being shut.
+const IDLE_SOCKET_MS = 4000;
+const MAX_SOCKETS_PER_HOST = 64;
+
+export interface HttpConnectorOptions {
+  /** Which hosts deliver URLs may point at; checked before every attempt. Unset: any host. */
+  urlPolicy?: DeliverUrlPolicy;
+  /** Resolves host names for the policy check (injected in tests). */
+  lookup?: HostLookup;
+}
 
 /**
  * The built-in connector: POSTs the delivery as JSON to the account's deliver URL, signed with
  * the Standard Webhooks scheme (`webhook-id`, `webhook-timestamp`, `webhook-signature`).
+ *
+ * Connections are kept alive and reused. When a URL policy is set, the host is resolved once per
+ * attempt, every address is checked, and the connection is made to one of exactly those
+ * addresses: a name cannot be re-pointed at 127.0.0.1 between the check and the connect.
  */
-export function createHttpConnector(
-  options: { urlPolicy?: DeliverUrlPolicy; lookup?: HostLookup } = {},
-): Connector {
+export function createHttpConnector(options: HttpConnectorOptions = {}): Connector {
+  const agents = {
+    'http:': new HttpAgent({
+      keepAlive: true,
+      timeout: IDLE_SOCKET_MS,
+      maxSockets: MAX_SOCKETS_PER_HOST,
+    }),
+    'https:': new HttpsAgent({
+      keepAlive: true,
+      timeout: IDLE_SOCKET_MS,
+      maxSockets: MAX_SOCKETS_PER_HOST,
+    }),
+  };
   return {
     deliver: async (delivery, context) => {
       const url = context.account.deliverUrl;
       if (!url) return { outcome: 'failed', reason: 'The account has no deliver URL' };
-      // Checked after DNS resolution on every attempt: a name may be re-pointed at 127.0.0.1.
-      const refusal = options.urlPolicy
-        ? await assertDeliverUrlAllowed(url, options.urlPolicy, options.lookup).then(
-            () => undefined,
-            (error: Error) => error.message,
-          )
-        : undefined;
-      if (refusal) return { outcome: 'failed', reason: refusal };
-      return deliverOverHttp(delivery, context, url);
+      let pinned: string[] | undefined;
+      try {
+        pinned = options.urlPolicy
+          ? await assertDeliverUrlAllowed(url, options.urlPolicy, options.lookup)
+          : undefined;
+      } catch (error) {
+        return { outcome: 'failed', reason: (error as Error).message };
+      }
+      const target = new URL(url);
+      const agent =
+        target.protocol === 'https:'
+          ? agents['https:']
+          : target.protocol === 'http:'
+            ? agents['http:']
+            : undefined;
+      if (!agent) return { outcome: 'failed', reason: 'The deliver URL is not http or https' };
+      return post(target, agent, pinned, delivery, context);
     },
   };
 }
 
-async function deliverOverHttp(
+function post(
+  target: URL,
+  agent: Agent,
+  pinned: string[] | undefined,
   delivery: Delivery,
   context: DeliveryContext,
-  url: string,
 ): Promise<DeliveryOutcome> {
   const body = JSON.stringify(delivery.payload);
   const sentAt = new Date(context.now());
   const signature = new Webhook(context.account.signingSecret).sign(delivery.id, sentAt, body);
   const headers = {
     'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
     'webhook-id': delivery.id,
     'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
     'webhook-signature': signature,
   };
+  const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  const signal = AbortSignal.timeout(context.timeoutMs);
 
-  let response: Response;
-  try {
-    const signal = AbortSignal.timeout(context.timeoutMs);
-    response = await context.fetch(url, { method: 'POST', headers, body, signal });
-    await response.body?.cancel();
-  } catch (error) {
-    const timedOut = (error as Error).name === 'TimeoutError';
-    return { outcome: 'retry', reason: timedOut ? 'Receiver timed out' : 'Receiver unreachable' };
-  }
-  return outcomeOf(response);
+  return new Promise((resolve) => {
+    const outgoing = send(
+      target,
+      {
+        method: 'POST',
+        agent,
+        headers,
+        signal,
+        ...(pinned && !isIP(target.hostname) ? { lookup: pinnedLookup(pinned) } : {}),
+      },
+      (response) => {
+        // The answer is the status; the body is drained so the connection can be reused.
+        response.on('error', () => {});
+        response.resume();
+        resolve(outcomeOf(response));
+      },
+    );
+    outgoing.on('error', () => {
+      resolve({
+        outcome: 'retry',
+        reason: signal.aborted ? 'Receiver timed out' : 'Receiver unreachable',
+      });
+    });
+    outgoing.end(body);
+  });
 }
 
-function outcomeOf(response: Response): DeliveryOutcome {
-  if (response.ok) return { outcome: 'delivered' };
-  const reason = `Receiver answered ${response.status}`;
-  if (response.status >= 500 || RETRIED_STATUSES.has(response.status)) {
-    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+/** A `lookup` that answers with the addresses the policy already checked, never asking DNS again. */
+function pinnedLookup(addresses: string[]): LookupFunction {
+  const entries = addresses.map((address) => ({ address, family: isIP(address) }));
+  return (_hostname, options, callback) => {
+    const wanted = entries.filter((entry) => !options.family || entry.family === options.family);
+    const usable = wanted.length > 0 ? wanted : entries;
+    if (options.all) {
+      (callback as unknown as (error: null, all: typeof entries) => void)(null, usable);
+      return;
+    }
+    const [first] = usable;
+    callback(null, first?.address ?? '', first?.family ?? 4);
+  };
+}
+
+function outcomeOf(response: IncomingMessage): DeliveryOutcome {
+  const status = response.statusCode ?? 0;
+  if (status >= 200 && status < 300) return { outcome: 'delivered' };
+  const reason = `Receiver answered ${status}`;
+  if (status >= 500 || RETRIED_STATUSES.has(status)) {
+    const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
     return retryAfterMs === undefined
       ? { outcome: 'retry', reason }
       : { outcome: 'retry', reason, retryAfterMs };
@@ -73,7 +151,7 @@ function outcomeOf(response: Response): DeliveryOutcome {
   return { outcome: 'failed', reason };
 }
 
-function parseRetryAfter(value: string | null): number | undefined {
+function parseRetryAfter(value: string | undefined): number | undefined {
   if (!value) return undefined;
   if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
   const date = Date.parse(value);

@@ -1,9 +1,13 @@
 import type { Logger } from 'pino';
 import type { JobRow, Store } from '../store/store.ts';
 
-/** How a job handler ended: done, try again later, or give up for good. */
+/**
+ * How a job handler ended: done, try again later, or give up for good; `settled` when the handler
+ * already completed the job in a transaction of its own (with the work it recorded).
+ */
 export type JobResult =
   | { type: 'done' }
+  | { type: 'settled' }
   | { type: 'retry'; error: string; delayMs?: number }
   | { type: 'failed'; error: string };
 
@@ -28,10 +32,16 @@ export interface JobRunnerOptions {
 /**
  * Claims due jobs with a lease and runs them, up to `concurrency` at a time. It wakes at once when
  * told that jobs were enqueued, and otherwise polls (also reclaiming leases of crashed workers).
+ *
+ * Claims are batched: when slots free up and fewer jobs are waiting in hand than there are free
+ * slots, one claim takes enough to fill every slot and as many again. A claim is a write, and one
+ * per job would cost more than the job's own bookkeeping. Jobs in hand keep their lease (the
+ * heartbeat extends every lease this runner holds) and are released on stop.
  */
 export class JobRunner {
   readonly #options: JobRunnerOptions;
   readonly #running = new Set<Promise<void>>();
+  #inHand: JobRow[] = [];
   #timer: NodeJS.Timeout | undefined;
   #timerDue = 0;
   #claiming = false;
@@ -63,6 +73,7 @@ export class JobRunner {
     clearTimeout(this.#timer);
     const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
     await Promise.race([Promise.allSettled([...this.#running]), grace]);
+    this.#inHand = [];
     await this.#options.store.releaseLeases(this.#options.owner);
   }
 
@@ -72,17 +83,30 @@ export class JobRunner {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     try {
-      const free = this.#options.concurrency - this.#running.size;
-      const jobs = free > 0 ? await this.#claim(free) : [];
-      for (const job of jobs) this.#track(this.#run(job));
-      if (jobs.length === free && free > 0) this.#wakeAgain = true;
+      const { concurrency } = this.#options;
+      const free = concurrency - this.#running.size;
+      if (free > 0 && this.#inHand.length < free) {
+        const limit = free + concurrency - this.#inHand.length;
+        const claimed = await this.#claim(limit);
+        this.#inHand.push(...claimed);
+        if (claimed.length === limit) this.#wakeAgain = true;
+      }
+      this.#startInHand();
     } catch (error) {
       this.#options.logger.error({ err: errorSummary(error) }, 'job claim failed');
     } finally {
       this.#claiming = false;
     }
-    if (this.#wakeAgain) return this.wake();
+    if (this.#wakeAgain && this.#running.size < this.#options.concurrency) return this.wake();
     this.#scheduleWake(this.#options.pollIntervalMs);
+  }
+
+  #startInHand(): void {
+    while (!this.#stopped && this.#running.size < this.#options.concurrency) {
+      const job = this.#inHand.shift();
+      if (!job) return;
+      this.#track(this.#run(job));
+    }
   }
 
   #claim(limit: number): Promise<JobRow[]> {
@@ -133,6 +157,7 @@ export class JobRunner {
 
   async #settle(job: JobRow, result: JobResult): Promise<void> {
     const { store, owner, now } = this.#options;
+    if (result.type === 'settled') return;
     if (result.type === 'done') await store.completeJob(job.id, owner);
     else if (result.type === 'failed') await store.failJob(job.id, owner, result.error);
     else {

@@ -1,13 +1,17 @@
+import type Sqlite from 'better-sqlite3';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { claimJobs } from './claim-jobs.ts';
 import { GroupCommit } from './group-commit.ts';
 import { reserveRateSlot } from './rate-slot.ts';
 import type { Database, DeliveryRow, JobRow, MessageRow } from './schema.ts';
+import { SqliteFrontMessageWriter } from './sqlite-front-message-writer.ts';
+import { SqliteStatements } from './sqlite-statements.ts';
 import type {
   AccountRow,
   ApiMessageRecord,
   ChannelRow,
   ClaimOptions,
+  DeliveryWork,
   FrontMessageRecord,
   ImportRecord,
   NewJob,
@@ -34,6 +38,11 @@ export interface KyselyStoreOptions {
   now?: () => number;
   /** Runs before the database is closed (stops helpers that hold their own connection). */
   beforeClose?: () => Promise<void>;
+  /**
+   * The SQLite handle under `db`, when it is SQLite: webhooks are then written through prepared
+   * statements on it (see {@link SqliteFrontMessageWriter}) instead of the query builder.
+   */
+  sqlite?: Sqlite.Database;
 }
 
 /** The one {@link Store} implementation: dialect-neutral Kysely queries plus a per-dialect claim. */
@@ -47,26 +56,46 @@ export class KyselyStore implements Store {
   // SQLite has one writer and a commit costs far more than a webhook's statements; PostgreSQL
   // commits concurrently on its pooled connections, so only SQLite shares transactions.
   readonly #frontWrites: GroupCommit<FrontMessageRecord, MessageRow | undefined> | undefined;
+  readonly #sqlite: SqliteStatements | undefined;
 
   constructor(db: Kysely<Database>, dialect: StoreDialect, options: KyselyStoreOptions = {}) {
     this.#db = db;
     this.dialect = dialect;
     this.#now = options.now ?? Date.now;
     this.#beforeClose = options.beforeClose;
-    this.#frontWrites =
-      dialect === 'sqlite'
-        ? new GroupCommit({
-            runBatch: (records) =>
-              db.transaction().execute(async (trx) => {
-                const rows: (MessageRow | undefined)[] = [];
-                for (const record of records)
-                  rows.push(await this.#insertFrontMessage(trx, record));
-                return rows;
-              }),
-            runOne: (record) => this.#writeOnce((trx) => this.#insertFrontMessage(trx, record)),
-            maxBatch: GROUP_COMMIT_MAX,
-          })
-        : undefined;
+    this.#frontWrites = options.sqlite
+      ? this.#sqliteGroupCommit(new SqliteFrontMessageWriter(options.sqlite))
+      : undefined;
+    this.#sqlite = options.sqlite && new SqliteStatements(options.sqlite);
+  }
+
+  /**
+   * Runs `work` on the raw SQLite handle while holding Kysely's connection (so no builder
+   * transaction is open on it); `undefined` on PostgreSQL, where callers use the builder. Used
+   * for the few statements every delivery runs, where the builder costs more than SQLite does.
+   */
+  #onSqlite<T>(work: (sqlite: SqliteStatements) => T): Promise<T> | undefined {
+    const sqlite = this.#sqlite;
+    return sqlite && this.#db.connection().execute(async () => work(sqlite));
+  }
+
+  // Holding Kysely's connection keeps any builder transaction off the handle while the writer's
+  // synchronous transaction runs.
+  #sqliteGroupCommit(writer: SqliteFrontMessageWriter) {
+    const write = (records: FrontMessageRecord[]) =>
+      this.#db.connection().execute(async () => writer.writeAll(records));
+    return new GroupCommit<FrontMessageRecord, MessageRow | undefined>({
+      runBatch: write,
+      runOne: (record) =>
+        write([record]).then(
+          (rows) => rows[0],
+          (error: unknown) => {
+            if (isUniqueViolation(error)) return undefined;
+            throw error;
+          },
+        ),
+      maxBatch: GROUP_COMMIT_MAX,
+    });
   }
 
   onJobsEnqueued(listener: () => void): () => void {
@@ -89,7 +118,11 @@ export class KyselyStore implements Store {
   }
 
   getAccount(id: string) {
-    return this.#db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+    return (
+      this.#onSqlite((sqlite) =>
+        sqlite.get<AccountRow>('select * from accounts where id = ?', id),
+      ) ?? this.#db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst()
+    );
   }
 
   findAccountByChannelTokenHash(hash: string) {
@@ -135,7 +168,11 @@ export class KyselyStore implements Store {
   }
 
   getChannel(id: string) {
-    return this.#db.selectFrom('channels').selectAll().where('id', '=', id).executeTakeFirst();
+    return (
+      this.#onSqlite((sqlite) =>
+        sqlite.get<ChannelRow>('select * from channels where id = ?', id),
+      ) ?? this.#db.selectFrom('channels').selectAll().where('id', '=', id).executeTakeFirst()
+    );
   }
 
   async findChannelByWebhookToken(token: string): Promise<ChannelRow | undefined> {
@@ -301,7 +338,11 @@ export class KyselyStore implements Store {
   }
 
   getMessage(id: string) {
-    return this.#db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+    return (
+      this.#onSqlite((sqlite) =>
+        sqlite.get<MessageRow>('select * from messages where id = ?', id),
+      ) ?? this.#db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst()
+    );
   }
 
   async updateMessage(id: string, patch: Partial<MessageRow>): Promise<void> {
@@ -323,7 +364,11 @@ export class KyselyStore implements Store {
   }
 
   getDelivery(id: string) {
-    return this.#db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+    return (
+      this.#onSqlite((sqlite) =>
+        sqlite.get<DeliveryRow>('select * from deliveries where id = ?', id),
+      ) ?? this.#db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst()
+    );
   }
 
   listDeliveries(messageId: string) {
@@ -338,7 +383,26 @@ export class KyselyStore implements Store {
     await this.#db.updateTable('deliveries').set(patch).where('id', '=', id).execute();
   }
 
-  async markDelivered(id: string, patch: Partial<DeliveryRow>, now: number): Promise<void> {
+  async loadDelivery(id: string): Promise<DeliveryWork | undefined> {
+    const onSqlite = this.#onSqlite((sqlite) => sqlite.loadDelivery(id));
+    if (onSqlite) return onSqlite;
+    const delivery = await this.getDelivery(id);
+    const message = delivery && (await this.getMessage(delivery.message_id));
+    const channel = message && (await this.getChannel(message.channel_id));
+    const account = channel && (await this.getAccount(channel.account_id));
+    return delivery && message && channel && account
+      ? { delivery, message, channel, account }
+      : undefined;
+  }
+
+  async markDelivered(
+    id: string,
+    patch: Partial<DeliveryRow>,
+    now: number,
+    job?: { id: number; owner: string },
+  ): Promise<void> {
+    const onSqlite = this.#onSqlite((sqlite) => sqlite.markDelivered(id, patch, now, job));
+    if (onSqlite) return onSqlite;
     await this.#db.transaction().execute(async (trx) => {
       const delivery = await trx
         .updateTable('deliveries')
@@ -346,22 +410,24 @@ export class KyselyStore implements Store {
         .where('id', '=', id)
         .returning('message_id')
         .executeTakeFirst();
-      if (!delivery) return;
-      await trx
-        .updateTable('messages')
-        .set({ status: 'delivered', updated_at: now })
-        .where('id', '=', delivery.message_id)
-        .where(({ exists, not, selectFrom }) =>
-          not(
-            exists(
-              selectFrom('deliveries')
-                .select('id')
-                .where('message_id', '=', delivery.message_id)
-                .where('status', '!=', 'delivered'),
+      if (delivery) {
+        await trx
+          .updateTable('messages')
+          .set({ status: 'delivered', updated_at: now })
+          .where('id', '=', delivery.message_id)
+          .where(({ exists, not, selectFrom }) =>
+            not(
+              exists(
+                selectFrom('deliveries')
+                  .select('id')
+                  .where('message_id', '=', delivery.message_id)
+                  .where('status', '!=', 'delivered'),
+              ),
             ),
-          ),
-        )
-        .execute();
+          )
+          .execute();
+      }
+      if (job) await finishJob(trx, job.id, job.owner, COMPLETED);
     });
   }
 
@@ -375,11 +441,7 @@ export class KyselyStore implements Store {
   }
 
   completeJob(id: number, owner: string): Promise<boolean> {
-    return this.#finishJob(id, owner, {
-      status: 'done',
-      lease_owner: null,
-      lease_expires_at: null,
-    });
+    return this.#finishJob(id, owner, COMPLETED);
   }
 
   rescheduleJob(id: number, owner: string, retry: { runAt: number; error: string }) {
@@ -434,15 +496,11 @@ export class KyselyStore implements Store {
     return reserveRateSlot(this.#db, this.dialect, { key, intervalMs });
   }
 
-  async #finishJob(id: number, owner: string, patch: Partial<JobRow>): Promise<boolean> {
-    const result = await this.#db
-      .updateTable('jobs')
-      .set(patch)
-      .where('id', '=', id)
-      .where('lease_owner', '=', owner)
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+  #finishJob(id: number, owner: string, patch: Partial<JobRow>): Promise<boolean> {
+    return (
+      this.#onSqlite((sqlite) => sqlite.finishJob(id, owner, patch)) ??
+      finishJob(this.#db, id, owner, patch)
+    );
   }
 
   // Runs `write` in its own transaction; a unique-key race yields undefined (nothing written).
@@ -481,6 +539,20 @@ export class KyselyStore implements Store {
   #notify(): void {
     for (const listener of this.#listeners) listener();
   }
+}
+
+const COMPLETED = { status: 'done', lease_owner: null, lease_expires_at: null } as const;
+
+/** Applies `patch` to a pending job `owner` still leases; false when the lease was lost. */
+async function finishJob(executor: Executor, id: number, owner: string, patch: Partial<JobRow>) {
+  const result = await executor
+    .updateTable('jobs')
+    .set(patch)
+    .where('id', '=', id)
+    .where('lease_owner', '=', owner)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 async function contactConversation(trx: Executor, channelId: string, handle: string) {

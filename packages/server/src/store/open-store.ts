@@ -65,6 +65,7 @@ export async function openStore(
   const checkpointer = store.file ? startSqliteCheckpointer(store.file) : undefined;
   return new KyselyStore(store.db, store.dialect, {
     beforeClose: async () => checkpointer?.stop(),
+    sqlite: store.database,
   });
 }
 
@@ -82,5 +83,5 @@ function openSqlite(path: string, options: OpenStoreOptions) {
   database.pragma('foreign_keys = ON');
   database.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(database) });
-  return { db, dialect: 'sqlite' as const, file: inMemory ? undefined : file };
+  return { db, database, dialect: 'sqlite' as const, file: inMemory ? undefined : file };
 }

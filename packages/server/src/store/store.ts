@@ -71,6 +71,14 @@ export interface RateSlot {
   waitMs: number;
 }
 
+/** What one delivery attempt needs to read. */
+export interface DeliveryWork {
+  delivery: DeliveryRow;
+  message: MessageRow;
+  channel: ChannelRow;
+  account: AccountRow;
+}
+
 /** A stored attachment of an API message, handed to the sync worker. */
 export interface StoredAttachment {
   filename: string;
@@ -111,13 +119,21 @@ export interface Store {
   updateMessage(id: string, patch: Partial<MessageRow>): Promise<void>;
   listAttachments(messageId: string): Promise<StoredAttachment[]>;
   getDelivery(id: string): Promise<DeliveryRow | undefined>;
+  /** A delivery with its message, channel and account (what a delivery attempt reads), or none. */
+  loadDelivery(id: string): Promise<DeliveryWork | undefined>;
   listDeliveries(messageId: string): Promise<DeliveryRow[]>;
   updateDelivery(id: string, patch: Partial<DeliveryRow>): Promise<void>;
   /**
    * Marks a delivery delivered and, in the same transaction, its message delivered once every
-   * delivery of that message is (one commit instead of three on the hot path of each delivery).
+   * delivery of that message is; with `job`, that job is completed in the same transaction too
+   * (one commit instead of three on the hot path of each delivery).
    */
-  markDelivered(id: string, patch: Partial<DeliveryRow>, now: number): Promise<void>;
+  markDelivered(
+    id: string,
+    patch: Partial<DeliveryRow>,
+    now: number,
+    job?: { id: number; owner: string },
+  ): Promise<void>;
 
   enqueueJobs(jobs: NewJob[]): Promise<void>;
   /** Leases up to `limit` due jobs to `owner`; expired leases count as free. */

@@ -10,12 +10,11 @@ import type { ServerContext } from './worker-context.ts';
  */
 export async function runDeliverJob(context: ServerContext, job: JobRow): Promise<JobResult> {
   const deliveryId = String(JSON.parse(job.payload).deliveryId);
-  const delivery = await context.store.getDelivery(deliveryId);
-  if (delivery?.status !== 'pending') return { type: 'done' };
-  const message = await context.store.getMessage(delivery.message_id);
-  const channel = message && (await context.store.getChannel(message.channel_id));
-  const account = channel && (await context.store.getAccount(channel.account_id));
-  if (!message || !account || channel.status === 'deleted') return { type: 'done' };
+  const work = await context.store.loadDelivery(deliveryId);
+  if (work?.delivery.status !== 'pending' || work.channel.status === 'deleted') {
+    return { type: 'done' };
+  }
+  const { delivery, message, account } = work;
 
   const connector = context.connectors[account.connector];
   if (!connector) return fail(context, { delivery, message, reason: 'Unknown connector' });
@@ -46,8 +45,10 @@ export async function runDeliverJob(context: ServerContext, job: JobRow): Promis
   if (outcome.outcome === 'delivered') {
     const deliveredAt = context.now();
     const patch = { ...progress, delivered_at: deliveredAt, last_error: null };
-    await context.store.markDelivered(delivery.id, patch, deliveredAt);
-    return { type: 'done' };
+    // The job is completed in the same commit, when this worker still holds its lease.
+    const lease = job.lease_owner ? { id: job.id, owner: job.lease_owner } : undefined;
+    await context.store.markDelivered(delivery.id, patch, deliveredAt, lease);
+    return lease ? { type: 'settled' } : { type: 'done' };
   }
   if (outcome.outcome === 'failed') {
     await context.store.updateDelivery(delivery.id, progress);

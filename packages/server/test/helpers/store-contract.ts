@@ -253,6 +253,38 @@ export function storeContract(
       assert.equal(stolen.length, 0);
       await drain(store, 'w1');
     });
+
+    it('loads a delivery with what it needs and settles it and its job in one call', async () => {
+      const channel = await newChannel();
+      const two = frontRecord(channel, 'h', {
+        deliveries: [
+          { id: 'dlv_h1', recipient: '+15551230000' },
+          { id: 'dlv_h2', recipient: '+15551230001' },
+        ],
+      });
+      await store.recordFrontMessage(two);
+      const work = await store.loadDelivery('dlv_h1');
+      assert.equal(work?.message.id, 'fbm_h');
+      assert.equal(work?.channel.id, channel);
+      assert.equal(work?.account.id, 'acc_1');
+      assert.equal(await store.loadDelivery('dlv_missing'), undefined);
+
+      const jobs = await store.claimJobs({ owner: 'w1', limit: 10, now: T0, leaseMs: 1000 });
+      const jobOf = (deliveryId: string) =>
+        jobs.find((job) => JSON.parse(job.payload).deliveryId === deliveryId);
+      const first = jobOf('dlv_h1');
+      const second = jobOf('dlv_h2');
+      assert.ok(first && second);
+      await store.markDelivered('dlv_h1', { delivered_at: T0 }, T0, { id: first.id, owner: 'w1' });
+      assert.equal((await store.getDelivery('dlv_h1'))?.status, 'delivered');
+      assert.equal((await store.getMessage('fbm_h'))?.status, 'queued', 'one recipient is left');
+      assert.equal(await store.completeJob(first.id, 'w1'), false, 'already completed');
+
+      // A lease lost to another worker is not completed by the one that lost it.
+      await store.markDelivered('dlv_h2', { delivered_at: T0 }, T0, { id: second.id, owner: 'w2' });
+      assert.equal((await store.getMessage('fbm_h'))?.status, 'delivered');
+      assert.equal(await store.completeJob(second.id, 'w1'), true);
+    });
   });
 }
 

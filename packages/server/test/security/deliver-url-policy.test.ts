@@ -8,6 +8,7 @@ import {
 } from '../../src/connectors/deliver-url-policy.ts';
 import { createAccount, createHttpConnector, loadConfig, openStore } from '../../src/index.ts';
 import { testEnv } from '../helpers/harness.ts';
+import { startReceiver } from '../helpers/receiver.ts';
 
 const STRICT = { allowPrivate: false, allowList: [] };
 // Literal addresses in these URLs are never connected to: the policy refuses before any socket.
@@ -111,30 +112,67 @@ describe('deliver URL policy wiring', () => {
   });
 
   it('fails a delivery before connecting when the name resolves to loopback at delivery time', async () => {
-    let connected = 0;
-    const connector = createHttpConnector({
-      urlPolicy: STRICT,
-      lookup: async () => ['127.0.0.1'],
-    });
-    const outcome = await connector.deliver(
-      { id: 'dlv_1', attempt: 1, payload: {} as never },
-      {
-        account: {
-          id: 'acc',
-          name: 'a',
-          deliverUrl: 'https://rebound.example/hook',
-          signingSecret: 'whsec_AAAA',
+    const receiver = await startReceiver();
+    try {
+      const connector = createHttpConnector({
+        urlPolicy: STRICT,
+        lookup: async () => ['127.0.0.1'],
+      });
+      const port = new URL(receiver.url).port;
+      const outcome = await connector.deliver(
+        { id: 'dlv_1', attempt: 1, payload: {} as never },
+        deliveryContext(`http://rebound.example:${port}/hook`),
+      );
+      assert.equal(outcome.outcome, 'failed');
+      assert.match((outcome as { reason: string }).reason, /private, loopback/);
+      assert.equal(receiver.hits, 0);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('connects to the address it checked, so DNS rebinding after the check is ignored', async () => {
+    const receiver = await startReceiver();
+    try {
+      // 127.0.0.1 stands in for a public address: allow-listed by address, not by name. The
+      // second answer re-points the name at an address the policy refuses; an attempt that
+      // resolved again before connecting would fail, or (without a policy) reach elsewhere.
+      const answers = [['127.0.0.1'], ['10.0.0.1']];
+      const asked: string[] = [];
+      const connector = createHttpConnector({
+        urlPolicy: { allowPrivate: false, allowList: ['127.0.0.1/32'] },
+        lookup: async (host) => {
+          asked.push(host);
+          return answers.shift() ?? ['10.0.0.1'];
         },
-        fetch: async () => {
-          connected += 1;
-          return new Response(null, { status: 200 });
-        },
-        now: () => 0,
-        timeoutMs: 1000,
-      },
-    );
-    assert.equal(outcome.outcome, 'failed');
-    assert.match((outcome as { reason: string }).reason, /private, loopback/);
-    assert.equal(connected, 0);
+      });
+      const port = new URL(receiver.url).port;
+      const outcome = await connector.deliver(
+        { id: 'dlv_2', attempt: 1, payload: { text: 'x' } as never },
+        deliveryContext(`http://rebind.invalid:${port}/hook`),
+      );
+      assert.deepEqual(outcome, { outcome: 'delivered' });
+      assert.deepEqual(asked, ['rebind.invalid']);
+      assert.equal(receiver.received[0]?.headers.host, `rebind.invalid:${port}`);
+
+      // The next attempt checks again, sees the new answer and refuses before connecting.
+      const second = await connector.deliver(
+        { id: 'dlv_3', attempt: 1, payload: {} as never },
+        deliveryContext(`http://rebind.invalid:${port}/hook`),
+      );
+      assert.equal(second.outcome, 'failed');
+      assert.equal(receiver.hits, 1);
+    } finally {
+      await receiver.close();
+    }
   });
 });
+
+function deliveryContext(deliverUrl: string) {
+  return {
+    account: { id: 'acc', name: 'a', deliverUrl, signingSecret: 'whsec_AAAA' },
+    fetch: () => Promise.reject(new Error('the http connector does not use fetch')),
+    now: () => Date.now(),
+    timeoutMs: 1000,
+  };
+}

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { createHttpConnector, type Delivery, type DeliveryContext } from '../../src/index.ts';
 
@@ -10,64 +12,114 @@ const delivery = {
   payload: { text: 'hi' },
 } as unknown as Delivery;
 
-function contextWith(
-  fetch: typeof globalThis.fetch,
-  deliverUrl: string | null = 'http://receiver.test/hooks',
-): DeliveryContext {
+interface Answer {
+  status: number;
+  headers?: Record<string, string>;
+  delayMs?: number;
+  body?: string;
+}
+
+// A real loopback receiver: each test sets how it answers and reads what it saw.
+let answer: Answer = { status: 204 };
+const seen: Array<{ headers: IncomingHttpHeaders; body: string; remotePort: number }> = [];
+const receiver = createServer((request, response) => {
+  const chunks: Buffer[] = [];
+  request.on('data', (chunk: Buffer) => chunks.push(chunk));
+  request.on('end', () => {
+    seen.push({
+      headers: request.headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+      remotePort: request.socket.remotePort ?? 0,
+    });
+    const { status, headers = {}, delayMs = 0, body } = answer;
+    setTimeout(() => response.writeHead(status, headers).end(body), delayMs).unref();
+  });
+});
+let baseUrl = '';
+
+function contextWith(deliverUrl: string | null = `${baseUrl}/hooks`): DeliveryContext {
   return {
     account: { id: 'acc_1', name: 'acme', deliverUrl, signingSecret: SECRET },
-    fetch,
+    fetch: () => Promise.reject(new Error('the http connector does not use fetch')),
     now: Date.now,
-    timeoutMs: 1000,
+    timeoutMs: 300,
   };
 }
 
-const answering = (status: number, headers: Record<string, string> = {}) =>
-  (async () => new Response(null, { status, headers })) as typeof globalThis.fetch;
-
 describe('http connector', () => {
-  it('posts the delivery signed with Standard Webhooks under the delivery id', async () => {
-    let seen: { headers: Record<string, string>; body: string } | undefined;
-    const fetch = (async (_url: string, init: RequestInit) => {
-      seen = { headers: init.headers as Record<string, string>, body: String(init.body) };
-      return new Response(null, { status: 204 });
-    }) as unknown as typeof globalThis.fetch;
+  before(async () => {
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  });
+  after(() => {
+    receiver.closeAllConnections();
+    receiver.close();
+  });
 
-    const outcome = await createHttpConnector().deliver(delivery, contextWith(fetch));
+  it('posts the delivery signed with Standard Webhooks under the delivery id', async () => {
+    answer = { status: 204 };
+    seen.length = 0;
+    const outcome = await createHttpConnector().deliver(delivery, contextWith());
     assert.deepEqual(outcome, { outcome: 'delivered' });
-    assert.ok(seen);
-    assert.equal(seen.headers['webhook-id'], 'msg_delivery1');
-    assert.deepEqual(new Webhook(SECRET).verify(seen.body, seen.headers), { text: 'hi' });
+    const [request] = seen;
+    assert.ok(request);
+    assert.equal(request.headers['webhook-id'], 'msg_delivery1');
+    assert.equal(request.headers['content-type'], 'application/json');
+    const headers = request.headers as Record<string, string>;
+    assert.deepEqual(new Webhook(SECRET).verify(request.body, headers), { text: 'hi' });
+  });
+
+  it('reuses one kept-alive connection for consecutive deliveries', async () => {
+    answer = { status: 200, body: 'a body the connector drains' };
+    seen.length = 0;
+    const connector = createHttpConnector();
+    for (let index = 0; index < 3; index++) {
+      assert.equal((await connector.deliver(delivery, contextWith())).outcome, 'delivered');
+    }
+    assert.equal(new Set(seen.map((request) => request.remotePort)).size, 1);
   });
 
   it('retries 5xx, 408 and 429 (with Retry-After) and fails other 4xx', async () => {
     const connector = createHttpConnector();
-    assert.equal((await connector.deliver(delivery, contextWith(answering(503)))).outcome, 'retry');
-    assert.equal((await connector.deliver(delivery, contextWith(answering(408)))).outcome, 'retry');
-    assert.deepEqual(
-      await connector.deliver(delivery, contextWith(answering(429, { 'retry-after': '7' }))),
-      {
-        outcome: 'retry',
-        reason: 'Receiver answered 429',
-        retryAfterMs: 7000,
-      },
-    );
-    assert.deepEqual(await connector.deliver(delivery, contextWith(answering(410))), {
+    const outcomeFor = async (status: number, headers: Record<string, string> = {}) => {
+      answer = { status, headers };
+      return connector.deliver(delivery, contextWith());
+    };
+    assert.equal((await outcomeFor(503)).outcome, 'retry');
+    assert.equal((await outcomeFor(408)).outcome, 'retry');
+    assert.deepEqual(await outcomeFor(429, { 'retry-after': '7' }), {
+      outcome: 'retry',
+      reason: 'Receiver answered 429',
+      retryAfterMs: 7000,
+    });
+    assert.deepEqual(await outcomeFor(410), {
       outcome: 'failed',
       reason: 'Receiver answered 410',
     });
   });
 
-  it('retries when the receiver cannot be reached and fails without a deliver URL', async () => {
-    const refused = (async () => {
-      throw new TypeError('fetch failed');
-    }) as typeof globalThis.fetch;
+  it('retries a receiver slower than the timeout, or unreachable; fails without a deliver URL', async () => {
+    answer = { status: 200, delayMs: 2000 };
+    assert.deepEqual(await createHttpConnector().deliver(delivery, contextWith()), {
+      outcome: 'retry',
+      reason: 'Receiver timed out',
+    });
+
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    assert.deepEqual(
+      await createHttpConnector().deliver(delivery, contextWith(`http://127.0.0.1:${port}/`)),
+      { outcome: 'retry', reason: 'Receiver unreachable' },
+    );
+
     assert.equal(
-      (await createHttpConnector().deliver(delivery, contextWith(refused))).outcome,
-      'retry',
+      (await createHttpConnector().deliver(delivery, contextWith(null))).outcome,
+      'failed',
     );
     assert.equal(
-      (await createHttpConnector().deliver(delivery, contextWith(refused, null))).outcome,
+      (await createHttpConnector().deliver(delivery, contextWith('ftp://127.0.0.1/'))).outcome,
       'failed',
     );
   });

@@ -1,0 +1,97 @@
+import type Sqlite from 'better-sqlite3';
+import type { AccountRow, ChannelRow, DeliveryRow, JobRow, MessageRow } from './schema.ts';
+import type { DeliveryWork } from './store.ts';
+
+type JobLease = { id: number; owner: string };
+
+/**
+ * Prepared statements for the reads and writes every delivery makes, run synchronously on the
+ * raw SQLite handle. Callers must hold the Kysely connection while calling (see `KyselyStore`).
+ */
+export class SqliteStatements {
+  readonly #database: Sqlite.Database;
+  readonly #prepared = new Map<string, Sqlite.Statement>();
+  readonly #markDelivered: Sqlite.Transaction<
+    (id: string, patch: Partial<DeliveryRow>, now: number, job?: JobLease) => void
+  >;
+
+  constructor(database: Sqlite.Database) {
+    this.#database = database;
+    this.#markDelivered = database.transaction(
+      (id: string, patch: Partial<DeliveryRow>, now: number, job?: JobLease) => {
+        if (job) this.finishJob(job.id, job.owner, COMPLETED);
+        const { sql, values } = assignments({ ...patch, status: 'delivered' });
+        const delivered = this.#statement(
+          `update deliveries set ${sql} where id = ? returning message_id`,
+        ).get(...values, id) as { message_id: string } | undefined;
+        if (!delivered) return;
+        this.#statement(
+          `update messages set status = 'delivered', updated_at = ?
+           where id = ? and not exists (
+             select 1 from deliveries where message_id = ? and status != 'delivered')`,
+        ).run(now, delivered.message_id, delivered.message_id);
+      },
+    );
+  }
+
+  /** One row by a query with positional parameters. */
+  get<T>(sql: string, ...parameters: unknown[]): T | undefined {
+    return this.#statement(sql).get(...parameters) as T | undefined;
+  }
+
+  /** A delivery with its message, channel and account, or `undefined` if any is missing. */
+  loadDelivery(id: string): DeliveryWork | undefined {
+    const delivery = this.get<DeliveryRow>('select * from deliveries where id = ?', id);
+    const message =
+      delivery && this.get<MessageRow>('select * from messages where id = ?', delivery.message_id);
+    const channel =
+      message && this.get<ChannelRow>('select * from channels where id = ?', message.channel_id);
+    const account =
+      channel && this.get<AccountRow>('select * from accounts where id = ?', channel.account_id);
+    return delivery && message && channel && account
+      ? { delivery, message, channel, account }
+      : undefined;
+  }
+
+  /**
+   * Marks a delivery delivered and, once every delivery of its message is, the message too; with
+   * `job`, completes that job in the same transaction.
+   */
+  markDelivered(id: string, patch: Partial<DeliveryRow>, now: number, job?: JobLease): void {
+    this.#markDelivered.immediate(id, patch, now, job);
+  }
+
+  /** Applies `patch` to a pending job leased by `owner`; false when the lease was lost. */
+  finishJob(id: number, owner: string, patch: Partial<JobRow>): boolean {
+    const { sql, values } = assignments(patch);
+    const result = this.#statement(
+      `update jobs set ${sql} where id = ? and lease_owner = ? and status = 'pending'`,
+    ).run(...values, id, owner);
+    return result.changes === 1;
+  }
+
+  // The statements differ only by which columns a patch sets, so a handful are ever prepared.
+  #statement(sql: string): Sqlite.Statement {
+    let statement = this.#prepared.get(sql);
+    if (!statement) {
+      statement = this.#database.prepare(sql);
+      this.#prepared.set(sql, statement);
+    }
+    return statement;
+  }
+}
+
+const COMPLETED = { status: 'done', lease_owner: null, lease_expires_at: null };
+const COLUMN = /^[a-z_]+$/;
+
+/** `a = ?, b = ?` and its values, for a patch whose keys are column names of our own schema. */
+function assignments(patch: Record<string, unknown>): { sql: string; values: unknown[] } {
+  const entries = Object.entries(patch).filter(([, value]) => value !== undefined);
+  for (const [column] of entries) {
+    if (!COLUMN.test(column)) throw new Error(`Not a column name: ${column}`);
+  }
+  return {
+    sql: entries.map(([column]) => `${column} = ?`).join(', '),
+    values: entries.map(([, value]) => value),
+  };
+}

@@ -10,7 +10,6 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createAccount, openStore } from '../src/index.ts';
 import { createTestDatabase } from '../test/helpers/multi-instance.ts';
-import { startReceiver } from '../test/helpers/receiver.ts';
 import {
   BENCH_SECRET,
   createWebhookSender,
@@ -140,8 +139,7 @@ async function measureInstances(count: number, deliverUrl: string): Promise<Phas
 }
 
 async function main() {
-  const receiver = await startReceiver();
-  receiver.received.push = () => 0; // keep nothing: the bench only needs the 200s
+  const receiver = await spawnTarget(here('./receiver-server.ts'), {});
   const baseline = await spawnTarget(here('./baseline-server.ts'), { FRONT_APP_SECRET: SECRET });
   try {
     await throughput([baseline.url], [baseline]);
@@ -152,7 +150,7 @@ async function main() {
   } finally {
     await stopTarget(baseline);
     sender.close();
-    await receiver.close();
+    await stopTarget(receiver);
   }
 }
 

@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAccount, openStore } from '../src/index.ts';
-import { startReceiver } from '../test/helpers/receiver.ts';
 import { BENCH_SECRET, createWebhookSender, spawnTarget, stopTarget } from './bench-targets.ts';
 
 const SECRET = BENCH_SECRET;
@@ -109,8 +108,7 @@ async function prepareServer(dir: string, deliverUrl: string) {
 
 async function main() {
   const dir = await mkdtemp(join(tmpdir(), 'frontbridge-bench-'));
-  const receiver = await startReceiver();
-  receiver.received.push = () => 0; // keep nothing: the bench only needs the 200s
+  const receiver = await spawnTarget(here('./receiver-server.ts'), {});
   const databaseUrl = await prepareServer(dir, receiver.url);
   const server = await spawnTarget(here('../test/fixtures/serve-child.ts'), {
     FRONT_APP_UID: 'bench',
@@ -152,7 +150,7 @@ async function main() {
   } finally {
     for (const target of [server, baseline]) await stopTarget(target);
     sender.close();
-    await receiver.close();
+    await stopTarget(receiver);
     await rm(dir, { recursive: true, force: true });
   }
 }

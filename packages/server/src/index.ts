@@ -4,6 +4,7 @@ export {
   createAccount,
 } from './accounts/create-account.ts';
 export { loadConfig, type ServerConfig } from './config/load-config.ts';
+export { BUILT_IN_CONNECTORS, createBuiltInConnectors } from './connectors/built-in-connectors.ts';
 export type {
   Connector,
   Delivery,

@@ -1,6 +1,11 @@
 import { ConfigError } from '@frontbridge/sdk';
-import { createAccount, deliverUrlPolicyFromEnv, openStore } from '@frontbridge/server';
-import type { Command } from 'commander';
+import {
+  BUILT_IN_CONNECTORS,
+  createAccount,
+  deliverUrlPolicyFromEnv,
+  openStore,
+} from '@frontbridge/server';
+import { type Command, Option } from 'commander';
 import type { CliIo } from '../cli-io.ts';
 import { databaseUrlOf } from './database-url.ts';
 
@@ -14,7 +19,12 @@ export function registerAccountsCommand(program: Command, io: CliIo): void {
     .description('Create an account; prints its channel token, API key and signing secret once.')
     .requiredOption('--name <name>', 'a name for the account')
     .option('--deliver-url <url>', 'where deliveries are POSTed (the http connector)')
-    .option('--connector <name>', 'connector that hands messages to the system', 'http')
+    // Only the server's own connectors: `frontbridge serve` could not deliver for any other.
+    .addOption(
+      new Option('--connector <name>', 'connector that hands messages to the system')
+        .choices(BUILT_IN_CONNECTORS)
+        .default('http'),
+    )
     .option('--json', 'print JSON instead of text')
     .action(async (options: AccountsCreateOptions) => {
       // Accounts are made for the production server, so its SSRF rules apply: a private or

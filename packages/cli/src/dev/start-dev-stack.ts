@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Emulator, EmulatorOptions } from '@frontbridge/emulator';
 import {
@@ -47,7 +47,7 @@ export interface DevStack {
  */
 export async function startDevStack(options: StartDevStackOptions): Promise<DevStack> {
   const dataDir = resolve(options.data);
-  await mkdir(dataDir, { recursive: true });
+  // The store makes the folder (and says clearly when it cannot).
   const databaseUrl = `sqlite:${join(dataDir, 'frontbridge.db')}`;
 
   const closers: Array<() => Promise<void>> = [];

@@ -7,6 +7,7 @@ import { HttpError } from '../http/http-error.ts';
 import type { AccountRow, MessageRow } from '../store/store.ts';
 import type { ApiMessageContent } from '../workers/message-content.ts';
 import type { ServerContext } from '../workers/worker-context.ts';
+import { checkRepeatedMessage } from './check-repeated-message.ts';
 import { normaliseHandle } from './normalise-handle.ts';
 
 const ExternalId = z.string().trim().min(1).max(200);
@@ -130,7 +131,7 @@ async function recordMessage(
   const { contact, content } = buildContent(context, input, uploads.length);
 
   const now = context.now();
-  const { message } = await context.store.recordApiMessage({
+  const result = await context.store.recordApiMessage({
     conversationId: input.conversation_id,
     attachments: uploads,
     message: {
@@ -151,7 +152,13 @@ async function recordMessage(
       updated_at: now,
     },
   });
-  return message;
+  checkRepeatedMessage(result, {
+    direction: input.direction,
+    contactHandle: contact,
+    conversationId: input.conversation_id,
+    content,
+  });
+  return result.message;
 }
 
 function buildContent(context: ServerContext, input: MessageInput, attachmentCount: number) {

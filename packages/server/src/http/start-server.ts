@@ -2,9 +2,8 @@ import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { defaultRandomBytes, newId, type RandomBytes } from '../accounts/credentials.ts';
 import type { ServerConfig } from '../config/load-config.ts';
+import { createBuiltInConnectors } from '../connectors/built-in-connectors.ts';
 import type { Connector } from '../connectors/connector.ts';
-import { createDemoConnector } from '../connectors/demo-connector.ts';
-import { createHttpConnector } from '../connectors/http-connector.ts';
 import { createLogger } from '../logging/create-logger.ts';
 import { JobRunner } from '../queue/job-runner.ts';
 import { startLeaseHeartbeat } from '../queue/lease-heartbeat.ts';
@@ -129,8 +128,7 @@ function createContext(options: StartServerOptions, store: Store): ServerContext
     logger,
     metrics: createMetrics(store),
     connectors: {
-      http: createHttpConnector({ urlPolicy: config.deliverUrlPolicy }),
-      demo: createDemoConnector(),
+      ...createBuiltInConnectors({ deliverUrlPolicy: config.deliverUrlPolicy }),
       ...options.connectors,
     },
     front,

@@ -5,7 +5,7 @@ import { GroupCommit } from './group-commit.ts';
 import { reserveRateSlot } from './rate-slot.ts';
 import type { Database, DeliveryRow, JobRow, MessageRow } from './schema.ts';
 import { SqliteFrontMessageWriter } from './sqlite-front-message-writer.ts';
-import { SqliteStatements } from './sqlite-statements.ts';
+import { type DeliveredSettlement, SqliteStatements } from './sqlite-statements.ts';
 import type {
   AccountRow,
   ApiMessageRecord,
@@ -57,6 +57,8 @@ export class KyselyStore implements Store {
   // commits concurrently on its pooled connections, so only SQLite shares transactions.
   readonly #frontWrites: GroupCommit<FrontMessageRecord, MessageRow | undefined> | undefined;
   readonly #sqlite: SqliteStatements | undefined;
+  // Deliveries finishing together on SQLite share one commit, as webhooks do.
+  readonly #deliveredWrites: GroupCommit<DeliveredSettlement, void> | undefined;
 
   constructor(db: Kysely<Database>, dialect: StoreDialect, options: KyselyStoreOptions = {}) {
     this.#db = db;
@@ -67,6 +69,20 @@ export class KyselyStore implements Store {
       ? this.#sqliteGroupCommit(new SqliteFrontMessageWriter(options.sqlite))
       : undefined;
     this.#sqlite = options.sqlite && new SqliteStatements(options.sqlite);
+    this.#deliveredWrites = this.#sqlite && this.#sqliteDeliveredCommit();
+  }
+
+  #sqliteDeliveredCommit() {
+    const write = (settled: DeliveredSettlement[]) =>
+      this.#onSqlite((sqlite) => sqlite.markDelivered(settled)) ?? Promise.resolve();
+    return new GroupCommit<DeliveredSettlement, void>({
+      runBatch: async (settled) => {
+        await write(settled);
+        return settled.map(() => undefined);
+      },
+      runOne: (settlement) => write([settlement]),
+      maxBatch: GROUP_COMMIT_MAX,
+    });
   }
 
   /**
@@ -109,6 +125,7 @@ export class KyselyStore implements Store {
 
   async close(): Promise<void> {
     await this.#frontWrites?.idle();
+    await this.#deliveredWrites?.idle();
     await this.#beforeClose?.();
     await this.#db.destroy();
   }
@@ -401,8 +418,7 @@ export class KyselyStore implements Store {
     now: number,
     job?: { id: number; owner: string },
   ): Promise<void> {
-    const onSqlite = this.#onSqlite((sqlite) => sqlite.markDelivered(id, patch, now, job));
-    if (onSqlite) return onSqlite;
+    if (this.#deliveredWrites) return this.#deliveredWrites.submit({ id, patch, now, job });
     await this.#db.transaction().execute(async (trx) => {
       const delivery = await trx
         .updateTable('deliveries')

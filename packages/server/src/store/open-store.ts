@@ -1,8 +1,9 @@
-import { chmodSync, mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { chmodSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { ConfigError } from '@frontbridge/sdk';
 import Sqlite from 'better-sqlite3';
 import { Kysely, Migrator } from 'kysely';
+import { ensureSqliteDirectory } from './ensure-sqlite-directory.ts';
 import { KyselyStore } from './kysely-store.ts';
 import { createMigrationProvider } from './migrations.ts';
 import { openPostgresStore } from './open-postgres.ts';
@@ -48,12 +49,12 @@ export async function openStore(
   if (databaseUrl.startsWith('postgres://') || databaseUrl.startsWith('postgresql://')) {
     return openPostgresStore(databaseUrl, options);
   }
-  const store = databaseUrl.startsWith('sqlite:')
-    ? openSqlite(databaseUrl.slice('sqlite:'.length), options)
-    : undefined;
-  if (!store) {
+  if (!databaseUrl.startsWith('sqlite:')) {
     throw new ConfigError('DATABASE_URL must start with sqlite: or postgres://.');
   }
+  const path = databaseUrl.slice('sqlite:'.length);
+  if (path !== ':memory:') await ensureSqliteDirectory(path);
+  const store = openSqlite(path, options);
 
   const migrator = new Migrator({ db: store.db, provider: createMigrationProvider(store.dialect) });
   const { error } = await migrator.migrateToLatest();
@@ -73,7 +74,6 @@ function openSqlite(path: string, options: OpenStoreOptions) {
   // `sqlite::memory:` is SQLite's own in-memory database (tests), not a file named ":memory:".
   const inMemory = path === ':memory:';
   const file = inMemory ? path : resolve(path);
-  if (!inMemory) mkdirSync(dirname(file), { recursive: true });
   const database = new Sqlite(file);
   // The file holds delivery signing secrets; SQLite gives its -wal and -shm files the same mode.
   if (!inMemory) chmodSync(file, 0o600);

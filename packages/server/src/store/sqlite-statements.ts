@@ -4,6 +4,14 @@ import type { DeliveryWork } from './store.ts';
 
 type JobLease = { id: number; owner: string };
 
+/** One delivery to mark delivered (see `Store.markDelivered`). */
+export interface DeliveredSettlement {
+  id: string;
+  patch: Partial<DeliveryRow>;
+  now: number;
+  job: JobLease | undefined;
+}
+
 /**
  * Prepared statements for the reads and writes every delivery makes, run synchronously on the
  * raw SQLite handle. Callers must hold the Kysely connection while calling (see `KyselyStore`).
@@ -11,27 +19,25 @@ type JobLease = { id: number; owner: string };
 export class SqliteStatements {
   readonly #database: Sqlite.Database;
   readonly #prepared = new Map<string, Sqlite.Statement>();
-  readonly #markDelivered: Sqlite.Transaction<
-    (id: string, patch: Partial<DeliveryRow>, now: number, job?: JobLease) => void
-  >;
+  readonly #markDelivered: Sqlite.Transaction<(settled: DeliveredSettlement[]) => void>;
 
   constructor(database: Sqlite.Database) {
     this.#database = database;
-    this.#markDelivered = database.transaction(
-      (id: string, patch: Partial<DeliveryRow>, now: number, job?: JobLease) => {
+    this.#markDelivered = database.transaction((settled: DeliveredSettlement[]) => {
+      for (const { id, patch, now, job } of settled) {
         if (job) this.finishJob(job.id, job.owner, COMPLETED);
         const { sql, values } = assignments({ ...patch, status: 'delivered' });
         const delivered = this.#statement(
           `update deliveries set ${sql} where id = ? returning message_id`,
         ).get(...values, id) as { message_id: string } | undefined;
-        if (!delivered) return;
+        if (!delivered) continue;
         this.#statement(
           `update messages set status = 'delivered', updated_at = ?
            where id = ? and not exists (
              select 1 from deliveries where message_id = ? and status != 'delivered')`,
         ).run(now, delivered.message_id, delivered.message_id);
-      },
-    );
+      }
+    });
   }
 
   /** One row by a query with positional parameters. */
@@ -54,11 +60,11 @@ export class SqliteStatements {
   }
 
   /**
-   * Marks a delivery delivered and, once every delivery of its message is, the message too; with
-   * `job`, completes that job in the same transaction.
+   * Marks deliveries delivered and, once every delivery of a message is, the message too; each
+   * settlement's `job` is completed in the same transaction. One commit for all of them.
    */
-  markDelivered(id: string, patch: Partial<DeliveryRow>, now: number, job?: JobLease): void {
-    this.#markDelivered.immediate(id, patch, now, job);
+  markDelivered(settled: DeliveredSettlement[]): void {
+    this.#markDelivered.immediate(settled);
   }
 
   /** Applies `patch` to a pending job leased by `owner`; false when the lease was lost. */

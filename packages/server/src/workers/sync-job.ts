@@ -22,7 +22,9 @@ export async function runSyncJob(context: ServerContext, job: JobRow): Promise<J
   } catch (error) {
     context.metrics.syncAttempts.inc({ outcome: 'error' });
     const result = retryOrGiveUp(job, error, context.config.retryMaxDelayMs);
-    if (result.type === 'failed') await markFailed(context, message, result.error);
+    if (result.type === 'failed') {
+      await markFailed(context, message, { reason: result.error, cause: error });
+    }
     return result;
   }
 
@@ -81,11 +83,25 @@ async function syncMessage(context: ServerContext, message: MessageRow) {
   });
 }
 
-async function markFailed(context: ServerContext, message: MessageRow, error: string) {
+async function markFailed(
+  context: ServerContext,
+  message: MessageRow,
+  failure: { reason: string; cause: unknown },
+) {
   await context.store.updateMessage(message.id, {
     status: 'failed',
-    last_error: error,
+    last_error: failure.reason,
     updated_at: context.now(),
   });
-  context.logger.warn({ messageId: message.id }, 'sync failed');
+  context.logger.warn({ messageId: message.id, ...failureFields(failure.cause) }, 'sync failed');
+}
+
+// Front's HTTP status (ApiError) and the error's stable code (`api_error`, `network_error`,
+// `ECONNRESET`…) tell an operator what went wrong; the message and Front's body stay out of logs.
+function failureFields(error: unknown): { status?: number; code?: string } {
+  const { status, code } = (error ?? {}) as { status?: unknown; code?: unknown };
+  return {
+    ...(typeof status === 'number' ? { status } : {}),
+    ...(typeof code === 'string' ? { code } : {}),
+  };
 }

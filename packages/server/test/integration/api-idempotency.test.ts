@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { api, type Harness, startHarness } from '../helpers/harness.ts';
+
+let harness: Harness;
+before(async () => {
+  harness = await startHarness();
+});
+after(async () => {
+  await harness.close();
+});
+
+function post(externalId: string, fields: Record<string, unknown>) {
+  return api(harness, 'POST', '/messages', {
+    channel_id: harness.channelId,
+    external_id: externalId,
+    ...fields,
+  });
+}
+
+const INBOUND = { direction: 'inbound', from: '+447700900123', body: 'hello', subject: 'Order 7' };
+
+describe('POST /api/v1/messages with a repeated external_id', () => {
+  for (const [what, change] of [
+    ['body', { body: 'hello again' }],
+    ['subject', { subject: 'Order 8' }],
+    ['sender handle', { from: '+447700900124' }],
+    ['direction', { direction: 'outbound', to: '+447700900123' }],
+  ] as const) {
+    it(`answers 409 idempotency_conflict when the ${what} differs`, async () => {
+      const externalId = `conflict-${what}`;
+      const first = await post(externalId, INBOUND);
+
+      const repeat = await post(externalId, { ...INBOUND, ...change });
+
+      assert.equal(first.status, 202);
+      assert.equal(repeat.status, 409);
+      const error = repeat.body.error as { code: string; message: string };
+      assert.equal(error.code, 'idempotency_conflict');
+      assert.match(error.message, /external_id was already used/);
+      assert.equal(JSON.stringify(repeat.body).includes(String(first.body.id)), false);
+    });
+  }
+
+  it('answers the first id when the repeat differs only before normalisation', async () => {
+    const first = await post('same-after-normalising', {
+      ...INBOUND,
+      from: '447700900123',
+      delivered_at: '2026-01-02T03:04:05Z',
+    });
+
+    const repeat = await post('same-after-normalising', {
+      ...INBOUND,
+      from: '+447700900123',
+      delivered_at: Date.parse('2026-01-02T03:04:05Z') / 1000,
+    });
+
+    assert.equal(first.status, 202);
+    assert.equal(repeat.status, 202);
+    assert.equal(repeat.body.id, first.body.id);
+  });
+
+  it('answers the first id when the repeat is the same request', async () => {
+    const first = await post('same-request', INBOUND);
+
+    const repeat = await post('same-request', INBOUND);
+
+    assert.equal(repeat.status, 202);
+    assert.equal(repeat.body.id, first.body.id);
+  });
+});

@@ -12,9 +12,16 @@ export function hashCredential(value: string): string {
   return createHash('sha256').update(value).digest('hex');
 }
 
-/** A new identifier such as `acc_5f0c…`: a prefix and 128 random bits in hex. */
-export function newId(prefix: string, randomBytes: RandomBytes): string {
-  return `${prefix}_${randomBytes(16).toString('hex')}`;
+/**
+ * A new identifier such as `fbm_0193a1…`: a prefix, then 32 hex digits, the first 12 of them the
+ * creation time in milliseconds and the other 20 random (80 bits). Ids made later sort later, so
+ * rows are appended at the end of every index that holds them instead of at random places: each
+ * commit dirties a few pages rather than one page per row, which makes writes markedly cheaper.
+ * Ids are identifiers, not secrets; tokens and keys come from {@link newToken}.
+ */
+export function newId(prefix: string, randomBytes: RandomBytes, now: number = Date.now()): string {
+  const time = Math.max(0, Math.floor(now)).toString(16).padStart(12, '0').slice(-12);
+  return `${prefix}_${time}${randomBytes(10).toString('hex')}`;
 }
 
 /** A new secret token: a prefix and 256 random bits in base64url. */

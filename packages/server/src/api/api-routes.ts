@@ -135,7 +135,7 @@ async function recordMessage(
     conversationId: input.conversation_id,
     attachments: uploads,
     message: {
-      id: newId('fbm', context.randomBytes),
+      id: newId('fbm', context.randomBytes, now),
       account_id: account.id,
       channel_id: channel.id,
       origin: 'api',

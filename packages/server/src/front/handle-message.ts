@@ -52,12 +52,12 @@ export async function handleMessage(
     frontConversationId: resourceIdFromLink(payload._links?.related?.conversation),
     repliedToFrontMessageId: resourceIdFromLink(payload._links?.related?.message_replied_to),
     message: {
-      id: newId('fbm', context.randomBytes),
+      id: newId('fbm', context.randomBytes, now),
       account_id: channel.account_id,
       channel_id: channel.id,
       origin: 'front',
       direction: 'outbound',
-      external_id: newId('fb', context.randomBytes),
+      external_id: newId('fb', context.randomBytes, now),
       contact_handle: contact,
       status: 'queued',
       front_message_id: payload.id ?? null,
@@ -70,7 +70,7 @@ export async function handleMessage(
     },
     deliveries: uniqueHandles(recipients).map((recipient) => ({
       // Standard Webhooks ids are `msg_…`; this one is the `webhook-id` of every attempt.
-      id: newId('msg', context.randomBytes),
+      id: newId('msg', context.randomBytes, now),
       recipient,
     })),
   });

@@ -41,20 +41,31 @@ export class SqliteFrontMessageWriter {
     );
     if (!claimed) return undefined;
 
-    const known = statements.knownConversation.get(
-      message.channel_id,
-      record.frontConversationId ?? null,
-      message.channel_id,
-      record.repliedToFrontMessageId ?? null,
+    // Strongest hint first: Front's conversation, the replied-to message, the contact's thread.
+    const contact = statements.contactConversation.get(
       message.channel_id,
       message.contact_handle,
-    ) as string | null | undefined;
+    ) as string | undefined;
+    const frontConversationId = record.frontConversationId ?? null;
+    const repliedTo = record.repliedToFrontMessageId;
+    const known =
+      (frontConversationId === null
+        ? undefined
+        : (statements.conversationByFrontId.get(message.channel_id, frontConversationId) as
+            | string
+            | undefined)) ??
+      (repliedTo === undefined
+        ? undefined
+        : (statements.conversationOfMessage.get(message.channel_id, repliedTo) as
+            | string
+            | undefined)) ??
+      contact;
     const row: MessageRow = {
       ...message,
       external_conversation_id: known ?? message.contact_handle,
     };
     statements.insertMessage.run(row);
-    this.#linkConversation(row, record.frontConversationId ?? null);
+    this.#linkConversation(row, contact, frontConversationId);
     for (const delivery of record.deliveries) {
       statements.insertDelivery.run(delivery.id, row.id, delivery.recipient);
       statements.insertJob.run({
@@ -71,9 +82,12 @@ export class SqliteFrontMessageWriter {
   }
 
   // Read first, write only what changes: the same rule as the builder path.
-  #linkConversation(row: MessageRow, frontConversationId: string | null): void {
+  #linkConversation(
+    row: MessageRow,
+    contact: string | undefined,
+    frontConversationId: string | null,
+  ): void {
     const statements = this.#statements;
-    const contact = statements.contactConversation.get(row.channel_id, row.contact_handle);
     if (contact !== row.external_conversation_id) {
       statements.upsertContact.run(
         row.channel_id,
@@ -102,14 +116,16 @@ function prepare(database: Sqlite.Database) {
       `insert into event_keys (channel_id, event_key, message_id, created_at) values (?, ?, ?, ?)
        on conflict (channel_id, event_key) do nothing returning message_id`,
     ),
-    knownConversation: database
+    conversationByFrontId: database
       .prepare(
-        `select coalesce(
-           (select external_conversation_id from conversations
-             where channel_id = ? and front_conversation_id = ? limit 1),
-           (select external_conversation_id from messages
-             where channel_id = ? and front_message_id = ? limit 1),
-           (select external_conversation_id from contacts where channel_id = ? and handle = ?))`,
+        `select external_conversation_id from conversations
+         where channel_id = ? and front_conversation_id = ? limit 1`,
+      )
+      .pluck(),
+    conversationOfMessage: database
+      .prepare(
+        `select external_conversation_id from messages
+         where channel_id = ? and front_message_id = ? limit 1`,
       )
       .pluck(),
     insertMessage: database.prepare(

@@ -21,8 +21,25 @@ export class SqliteStatements {
   readonly #prepared = new Map<string, Sqlite.Statement>();
   readonly #markDelivered: Sqlite.Transaction<(settled: DeliveredSettlement[]) => void>;
 
+  // One statement instead of four. The tables share column names, so rows come back as arrays
+  // and are split by the table each column is from.
+  readonly #loadDelivery: {
+    statement: Sqlite.Statement;
+    columns: Array<{ table: string; name: string }>;
+  };
+
   constructor(database: Sqlite.Database) {
     this.#database = database;
+    const statement = database
+      .prepare(
+        `select d.*, m.*, c.*, a.* from deliveries d
+         join messages m on m.id = d.message_id
+         join channels c on c.id = m.channel_id
+         join accounts a on a.id = c.account_id
+         where d.id = ?`,
+      )
+      .raw(true);
+    this.#loadDelivery = { statement, columns: columnsOf(statement) };
     this.#markDelivered = database.transaction((settled: DeliveredSettlement[]) => {
       for (const { id, patch, now, job } of settled) {
         if (job) this.finishJob(job.id, job.owner, COMPLETED);
@@ -47,16 +64,25 @@ export class SqliteStatements {
 
   /** A delivery with its message, channel and account, or `undefined` if any is missing. */
   loadDelivery(id: string): DeliveryWork | undefined {
-    const delivery = this.get<DeliveryRow>('select * from deliveries where id = ?', id);
-    const message =
-      delivery && this.get<MessageRow>('select * from messages where id = ?', delivery.message_id);
-    const channel =
-      message && this.get<ChannelRow>('select * from channels where id = ?', message.channel_id);
-    const account =
-      channel && this.get<AccountRow>('select * from accounts where id = ?', channel.account_id);
-    return delivery && message && channel && account
-      ? { delivery, message, channel, account }
-      : undefined;
+    const values = this.#loadDelivery.statement.get(id) as unknown[] | undefined;
+    if (!values) return undefined;
+    // Another process may have migrated the schema since; SQLite re-prepares, so map again.
+    if (values.length !== this.#loadDelivery.columns.length)
+      this.#loadDelivery.columns = columnsOf(this.#loadDelivery.statement);
+    const rows = { deliveries: {}, messages: {}, channels: {}, accounts: {} } as Record<
+      string,
+      Record<string, unknown>
+    >;
+    for (const [index, { table, name }] of this.#loadDelivery.columns.entries()) {
+      const row = rows[table];
+      if (row) row[name] = values[index];
+    }
+    return {
+      delivery: rows.deliveries as DeliveryRow,
+      message: rows.messages as MessageRow,
+      channel: rows.channels as ChannelRow,
+      account: rows.accounts as AccountRow,
+    };
   }
 
   /**
@@ -85,6 +111,10 @@ export class SqliteStatements {
     }
     return statement;
   }
+}
+
+function columnsOf(statement: Sqlite.Statement) {
+  return statement.columns().map(({ table, name }) => ({ table: table ?? '', name }));
 }
 
 const COMPLETED = { status: 'done', lease_owner: null, lease_expires_at: null };

@@ -254,6 +254,46 @@ export function storeContract(
       await drain(store, 'w1');
     });
 
+    it("threads a teammate's message by Front's conversation, then the replied-to message, then the contact", async () => {
+      const channel = await newChannel();
+      // An API message starts thread-7 for the contact; Front imports it into cnv_7.
+      await store.recordApiMessage(apiRecord(channel, 'sms-7', 'thread-7'));
+      await store.recordImported({
+        channelId: channel,
+        eventKey: 'message_imported:msg_imported7',
+        externalId: 'sms-7',
+        frontMessageId: 'msg_imported7',
+        frontConversationId: 'cnv_7',
+        externalConversationIds: ['thread-7'],
+        now: T0,
+      });
+      const other = { ...frontRecord(channel, 'i0').message, contact_handle: '+15559990000' };
+      const inConversation = await store.recordFrontMessage({
+        ...frontRecord(channel, 'i1'),
+        message: other,
+        frontConversationId: 'cnv_7',
+      });
+      assert.equal(inConversation.message.external_conversation_id, 'thread-7');
+
+      const replying = await store.recordFrontMessage({
+        ...frontRecord(channel, 'i2'),
+        message: { ...frontRecord(channel, 'i2').message, contact_handle: '+15559990001' },
+        frontConversationId: 'cnv_unknown',
+        repliedToFrontMessageId: 'msg_imported7',
+      });
+      assert.equal(replying.message.external_conversation_id, 'thread-7');
+
+      const byContact = await store.recordFrontMessage(frontRecord(channel, 'i3'));
+      assert.equal(byContact.message.external_conversation_id, 'thread-7', "the contact's thread");
+
+      const newcomer = await store.recordFrontMessage({
+        ...frontRecord(channel, 'i4'),
+        message: { ...frontRecord(channel, 'i4').message, contact_handle: '+15559990002' },
+      });
+      assert.equal(newcomer.message.external_conversation_id, '+15559990002');
+      await drain(store);
+    });
+
     it('loads a delivery with what it needs and settles it and its job in one call', async () => {
       const channel = await newChannel();
       const two = frontRecord(channel, 'h', {

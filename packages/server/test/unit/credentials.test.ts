@@ -1,0 +1,22 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { newId, newToken } from '../../src/accounts/credentials.ts';
+
+describe('identifiers and tokens', () => {
+  it('makes ids that sort by creation time, with 80 random bits after the time', () => {
+    const ids = [1_700_000_000_000, 1_700_000_000_001, 1_800_000_000_000].map((now) =>
+      newId('fbm', randomBytes, now),
+    );
+    for (const id of ids) assert.match(id, /^fbm_[0-9a-f]{32}$/);
+    assert.deepEqual([...ids].sort(), ids);
+    assert.equal(ids[0]?.slice(4, 16), (1_700_000_000_000).toString(16).padStart(12, '0'));
+    // Same millisecond: the random part tells them apart.
+    assert.notEqual(newId('fbm', randomBytes, 1), newId('fbm', randomBytes, 1));
+  });
+
+  it('makes tokens of 256 random bits with no time in them', () => {
+    const fixed = () => Buffer.alloc(32, 7);
+    assert.equal(newToken('fbw', fixed), `fbw_${Buffer.alloc(32, 7).toString('base64url')}`);
+  });
+});

@@ -29,6 +29,8 @@ export interface ServerConfig {
   retryMaxDelayMs: number;
   /** How long a claimed job stays leased before another worker may take it. */
   jobLeaseMs: number;
+  /** How long finished jobs (done, failed, cancelled) are kept before they are deleted. */
+  jobRetentionMs: number;
   /** How often idle workers look for due jobs (enqueues wake them at once anyway). */
   pollIntervalMs: number;
   workerConcurrency: number;
@@ -56,6 +58,7 @@ const DEFAULTS = {
   RETRY_BASE_DELAY_MS: '1000',
   RETRY_MAX_DELAY_MS: '300000',
   JOB_LEASE_SECONDS: '60',
+  JOB_RETENTION_DAYS: '7',
   POLL_INTERVAL_MS: '1000',
   WORKER_CONCURRENCY: '8',
   FRONT_REQUESTS_PER_SECOND: '5',
@@ -102,6 +105,7 @@ export function loadConfig(
     retryBaseDelayMs: integer('RETRY_BASE_DELAY_MS', 1),
     retryMaxDelayMs: integer('RETRY_MAX_DELAY_MS', 1),
     jobLeaseMs: integer('JOB_LEASE_SECONDS', 1) * 1000,
+    jobRetentionMs: integer('JOB_RETENTION_DAYS', 1) * 24 * 60 * 60 * 1000,
     pollIntervalMs: integer('POLL_INTERVAL_MS', 10),
     workerConcurrency: integer('WORKER_CONCURRENCY', 1),
     frontRequestsPerSecond: integer('FRONT_REQUESTS_PER_SECOND', 1),

@@ -5,6 +5,7 @@ import type { ServerConfig } from '../config/load-config.ts';
 import { createBuiltInConnectors } from '../connectors/built-in-connectors.ts';
 import type { Connector } from '../connectors/connector.ts';
 import { createLogger } from '../logging/create-logger.ts';
+import { startJobPruner } from '../queue/job-pruner.ts';
 import { JobRunner } from '../queue/job-runner.ts';
 import { startLeaseHeartbeat } from '../queue/lease-heartbeat.ts';
 import { createSharedRateLimitedFetch } from '../queue/shared-rate-limit.ts';
@@ -70,6 +71,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   await app.listen({ port: config.port, host: config.host });
   const unsubscribe = store.onJobsEnqueued(() => runner.wake());
   runner.start();
+  const pruner = startJobPruner({
+    store,
+    retentionMs: config.jobRetentionMs,
+    now: context.now,
+    logger: context.logger,
+  });
   const heartbeat = startLeaseHeartbeat({
     store,
     owner,
@@ -92,6 +99,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       await app.close();
       await runner.stop(options.shutdownGraceMs ?? 5000);
       heartbeat.stop();
+      pruner.stop();
       if (!options.store) await store.close();
       context.logger.info({}, 'server stopped');
     },

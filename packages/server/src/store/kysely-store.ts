@@ -508,6 +508,21 @@ export class KyselyStore implements Store {
     return Object.fromEntries(rows.map((row) => [row.kind, Number(row.count)]));
   }
 
+  async pruneFinishedJobs(before: number, limit: number): Promise<number> {
+    const result = await this.#db
+      .deleteFrom('jobs')
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('jobs')
+          .select('id')
+          .where('status', 'in', ['done', 'failed', 'cancelled'])
+          .where('created_at', '<', before)
+          .limit(limit),
+      )
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   reserveRateSlot(key: string, intervalMs: number): Promise<RateSlot> {
     return reserveRateSlot(this.#db, this.dialect, { key, intervalMs });
   }

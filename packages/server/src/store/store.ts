@@ -152,6 +152,11 @@ export interface Store {
   /** Jobs not yet done or failed, by kind. */
   countPendingJobs(): Promise<Record<string, number>>;
   /**
+   * Deletes up to `limit` finished jobs (done, failed or cancelled) created before `before`; returns
+   * how many. Messages, deliveries and de-duplication keys are history and stay.
+   */
+  pruneFinishedJobs(before: number, limit: number): Promise<number>;
+  /**
    * Reserves the next start for `key` at least `intervalMs` after the previous one, across every
    * process sharing the database (the per-channel rate limit toward Front).
    */

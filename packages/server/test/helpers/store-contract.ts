@@ -294,6 +294,22 @@ export function storeContract(
       await drain(store);
     });
 
+    it('prunes only finished jobs older than the cut-off, in batches', async () => {
+      const channel = await newChannel();
+      for (const suffix of ['p1', 'p2', 'p3']) {
+        await store.recordFrontMessage(frontRecord(channel, suffix));
+      }
+      await drain(store); // done, created at T0
+      await store.recordFrontMessage(frontRecord(channel, 'p4')); // still pending
+      assert.equal(await store.pruneFinishedJobs(T0, 10), 0, 'none is older than T0');
+      assert.equal(await store.pruneFinishedJobs(T0 + 1, 2), 2);
+      assert.ok((await store.pruneFinishedJobs(T0 + 1, 100)) >= 1);
+      assert.equal(await store.pruneFinishedJobs(T0 + 1, 100), 0);
+      assert.equal((await store.countPendingJobs()).deliver, 1, 'the pending job stays');
+      assert.ok(await store.getMessage('fbm_p1'), 'messages stay');
+      await drain(store);
+    });
+
     it('loads a delivery with what it needs and settles it and its job in one call', async () => {
       const channel = await newChannel();
       const two = frontRecord(channel, 'h', {

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import Sqlite from 'better-sqlite3';
+import { createLogger, startServer } from '../../src/index.ts';
 import { control, startHarness, waitFor } from '../helpers/harness.ts';
 
 describe('operations routes', () => {
@@ -73,6 +75,39 @@ describe('operations routes', () => {
       assert.equal(taken.length, 1);
       assert.equal(taken[0]?.kind, 'deliver');
     } finally {
+      await harness.close();
+    }
+  });
+
+  it('deletes finished jobs older than JOB_RETENTION_DAYS at start, keeping the messages', async () => {
+    const harness = await startHarness({ env: { JOB_RETENTION_DAYS: '7' } });
+    const file = new Sqlite(harness.config.databaseUrl.slice('sqlite:'.length), { readonly: true });
+    const jobs = () => (file.prepare('select count(*) from jobs').pluck().get() as number) ?? 0;
+    try {
+      await control(harness, 'POST', `/channels/${harness.channelId}/messages`, {
+        to: ['+15551230000'],
+        text: 'x',
+      });
+      await waitFor(() => harness.receiver.received.length === 1);
+      await waitFor(async () => (await harness.store.countPendingJobs()).deliver === undefined);
+      const messageId = String(harness.receiver.received[0]?.json.message_id);
+      assert.equal(jobs(), 1, 'the finished delivery job is kept for now');
+
+      // A second server on the same database, its clock eight days on: the pruner runs at start.
+      const later = await startServer({
+        config: { ...harness.config, port: 0 },
+        store: harness.store,
+        logger: createLogger({ level: 'silent' }),
+        now: () => Date.now() + 8 * 24 * 60 * 60 * 1000,
+      });
+      try {
+        await waitFor(() => jobs() === 0, { what: 'finished jobs pruned' });
+      } finally {
+        await later.close();
+      }
+      assert.equal((await harness.store.getMessage(messageId))?.status, 'delivered');
+    } finally {
+      file.close();
       await harness.close();
     }
   });

@@ -18,7 +18,10 @@ export interface VerifyFrontRequestOptions {
   headers: HeaderInput;
   /** The app secret, or several during a rotation (any match passes). */
   secret: string | readonly string[];
-  /** The request method; `DELETE` and `GET` also accept a signature over `undefined`. */
+  /**
+   * The request method. `DELETE` and `GET` also accept a signature over the literal `undefined`,
+   * which vouches for no body: it passes only with an empty body or a `delete` event.
+   */
   method?: string;
   /** The current time in epoch milliseconds; defaults to the clock. */
   now?: number;
@@ -59,7 +62,11 @@ function verifyNow(options: VerifyFrontRequestOptions): void {
 
   const received = Buffer.from(signature);
   if (matchesAny(received, secrets, timestamp, options.rawBody)) return;
-  if (signsUndefined(options.method) && matchesAny(received, secrets, timestamp, 'undefined'))
+  if (
+    signsUndefined(options.method) &&
+    mayGoUnsigned(options.rawBody) &&
+    matchesAny(received, secrets, timestamp, 'undefined')
+  )
     return;
   throw new SignatureVerificationError(
     'no_matching_signature',
@@ -193,6 +200,21 @@ function matches(received: Buffer, secret: string, timestamp: string, body: RawB
 
 // Front's docs say GET and DELETE requests are signed over the literal string `undefined`, while
 // channel `delete` events carry a JSON body (spec 4.2): accept either for those methods.
+//
+// A signature over `undefined` covers no byte of the body, so such a body must not be able to say
+// anything the URL and method do not: empty, or a `delete` event. Otherwise anyone holding one
+// signed bare DELETE could, for the freshness window, send any event to any channel of the app.
+function mayGoUnsigned(rawBody: RawBody): boolean {
+  const text = typeof rawBody === 'string' ? rawBody : Buffer.from(rawBody).toString('utf8');
+  if (text.trim().length === 0) return true;
+  try {
+    const parsed = JSON.parse(text) as { type?: unknown } | null;
+    return typeof parsed === 'object' && parsed !== null && parsed.type === 'delete';
+  } catch {
+    return false;
+  }
+}
+
 function signsUndefined(method: string | undefined): boolean {
   const upper = method?.toUpperCase();
   return upper === 'DELETE' || upper === 'GET';

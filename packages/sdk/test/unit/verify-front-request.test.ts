@@ -250,17 +250,35 @@ describe('verifyFrontRequest options', () => {
     await verifyFrontRequest({ rawBody: BODY, headers: signed(), secret: SECRET, now: NOW });
   });
 
-  it('accepts DELETE and GET signed over the literal undefined or over the body', async () => {
+  it('accepts DELETE and GET signed over the body, or over the literal undefined when the body says nothing', async () => {
+    const deleteEvent = JSON.stringify({ type: 'delete', payload: { channel_id: 'cha_1' } });
     for (const method of ['DELETE', 'get']) {
-      for (const body of ['undefined', BODY]) {
+      for (const rawBody of ['', deleteEvent, Buffer.from(deleteEvent)]) {
         await verifyFrontRequest({
-          rawBody: BODY,
-          headers: signed({ body }),
+          rawBody,
+          headers: signed({ body: 'undefined' }),
           secret: SECRET,
           now: NOW,
           method,
         });
       }
+      await verifyFrontRequest({
+        rawBody: BODY,
+        headers: signed(),
+        secret: SECRET,
+        now: NOW,
+        method,
+      });
+    }
+  });
+
+  it('refuses a body the signature over undefined does not cover (any other event, or not JSON)', async () => {
+    for (const rawBody of [BODY, '{"type":"message"}', 'not json', '[]', 'null']) {
+      await rejectsWith('no_matching_signature', {
+        rawBody,
+        headers: signed({ body: 'undefined' }),
+        method: 'DELETE',
+      });
     }
   });
 

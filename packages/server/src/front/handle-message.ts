@@ -2,6 +2,7 @@ import {
   buildMessageResponse,
   type FrontEvent,
   frontEventKey,
+  MAX_EXTERNAL_ID_LENGTH,
   resourceIdFromLink,
 } from '@frontbridge/sdk';
 import { newId } from '../accounts/credentials.ts';
@@ -26,6 +27,15 @@ export async function handleMessage(
   const recipients = payload.recipients.filter((recipient) => recipient.role === 'to');
   const contact = recipients[0]?.handle;
   if (!contact) throw new HttpError(400, 'no_recipient', 'The message has no "to" recipient.');
+  // The contact's handle may become the external_conversation_id answered to Front, which Front
+  // caps: refuse before anything is stored, not after (a 400 must leave no message behind).
+  if (contact.length > MAX_EXTERNAL_ID_LENGTH) {
+    throw new HttpError(
+      400,
+      'recipient_too_long',
+      `The "to" handle must be at most ${MAX_EXTERNAL_ID_LENGTH} characters.`,
+    );
+  }
 
   const now = context.now();
   const content: FrontMessageContent = {

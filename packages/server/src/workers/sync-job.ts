@@ -73,7 +73,10 @@ async function syncMessage(context: ServerContext, message: MessageRow) {
   if (message.direction === 'inbound') {
     return front.syncInboundMessage(message.channel_id, {
       ...fields,
-      sender: { handle: message.contact_handle },
+      sender: {
+        handle: message.contact_handle,
+        ...(content.senderName ? { name: content.senderName } : {}),
+      },
     });
   }
   return front.syncOutboundMessage(message.channel_id, {

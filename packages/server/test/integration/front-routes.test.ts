@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { signForTesting } from '@frontbridge/sdk/testing';
+import { buildMessageEvent, signForTesting } from '@frontbridge/sdk/testing';
 import { FRONT_ROUTES } from '../../src/index.ts';
 import { type Harness, startHarness } from '../helpers/harness.ts';
 
@@ -94,6 +94,27 @@ describe('front routes', () => {
       const response = await fetch(harness.webhookUrl, { method: 'DELETE', headers });
       assert.equal(response.status, 200);
       assert.equal((await harness.store.getChannel(harness.channelId))?.status, 'deleted');
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('refuses a DELETE whose body a signature over "undefined" does not cover', async () => {
+    const harness = await startHarness();
+    try {
+      const secret = harness.config.frontAppSecrets[0] ?? '';
+      const { headers } = signForTesting({ body: '', secret, signUndefined: true });
+      const injected = JSON.stringify(
+        buildMessageEvent({ payload: { id: 'msg_injected', text: 'not from Front' } }),
+      );
+      const response = await fetch(harness.webhookUrl, {
+        method: 'DELETE',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: injected,
+      });
+      assert.equal(response.status, 401);
+      assert.equal((await harness.store.getChannel(harness.channelId))?.status, 'active');
+      assert.equal(harness.receiver.hits, 0);
     } finally {
       await harness.close();
     }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildMessageEvent, signForTesting } from '@frontbridge/sdk/testing';
+import Sqlite from 'better-sqlite3';
 import { Webhook } from 'standardwebhooks';
 import { addChannel, control, type Harness, startHarness, waitFor } from '../helpers/harness.ts';
 
@@ -67,6 +68,39 @@ describe('delivery to the external system', () => {
       assert.equal(verified.external_conversation_id, sent.external_conversation_id);
       assert.equal(verified.is_auto_reply, false);
       assert.equal(harness.receiver.received.length, 1);
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('refuses a "to" handle too long to be a conversation id before storing anything', async () => {
+    const harness = await startHarness();
+    try {
+      const event = buildMessageEvent({
+        payload: {
+          id: 'msg_long_handle',
+          recipients: [
+            { handle: 'acme', role: 'from', name: null },
+            { handle: 'a'.repeat(201), role: 'to', name: null },
+          ],
+        },
+      });
+      const { body, headers } = signForTesting({
+        body: event,
+        secret: harness.config.frontAppSecrets[0] ?? '',
+      });
+      const response = await fetch(harness.webhookUrl, { method: 'POST', body, headers });
+      assert.equal(response.status, 400);
+      assert.match(JSON.stringify(await response.json()), /at most 200 characters/);
+      const file = new Sqlite(harness.config.databaseUrl.slice('sqlite:'.length), {
+        readonly: true,
+      });
+      try {
+        assert.equal(file.prepare('select count(*) from messages').pluck().get(), 0);
+        assert.equal(file.prepare('select count(*) from jobs').pluck().get(), 0);
+      } finally {
+        file.close();
+      }
     } finally {
       await harness.close();
     }
@@ -206,6 +240,41 @@ describe('delivery to the external system', () => {
 
       const tampered = file.url.replace(/expires=\d+/, 'expires=99999999999999');
       assert.equal((await fetch(tampered)).status, 403);
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('serves an attachment whose name is beyond Latin-1 with an RFC 6266 header', async () => {
+    const harness = await startHarness();
+    try {
+      const filename = '報告書 😀.pdf';
+      const sent = await control(harness, 'POST', `/channels/${harness.channelId}/messages`, {
+        to: ['+15551230000'],
+        text: 'report attached',
+        attachments: [
+          {
+            filename,
+            content_type: 'application/pdf',
+            content_base64: Buffer.from('%PDF-2').toString('base64'),
+          },
+        ],
+      });
+      assert.equal(sent.status, 200, JSON.stringify(sent.body));
+      await waitFor(() => harness.receiver.received.length === 1);
+      const [file] = (harness.receiver.received[0]?.json.attachments ?? []) as Array<{
+        url: string;
+      }>;
+      assert.ok(file);
+
+      const download = await fetch(file.url);
+      assert.equal(download.status, 200);
+      assert.equal(Buffer.from(await download.arrayBuffer()).toString(), '%PDF-2');
+      assert.equal(download.headers.get('x-content-type-options'), 'nosniff');
+      const disposition = download.headers.get('content-disposition') ?? '';
+      assert.match(disposition, /^attachment; filename="___ _\.pdf"; /);
+      const encoded = /filename\*=UTF-8''([^;\s]+)/.exec(disposition)?.[1] ?? '';
+      assert.equal(decodeURIComponent(encoded), filename);
     } finally {
       await harness.close();
     }

@@ -39,7 +39,10 @@ describe('messages from the external system', () => {
         to: ['+15551230000'],
         text: 'Hello Dana',
       });
-      const answer = await inbound(harness, 'sms-1', { from: '15551230000' });
+      const answer = await inbound(harness, 'sms-1', {
+        from: '15551230000',
+        sender_name: 'Dana Ortiz',
+      });
       assert.equal(answer.status, 202);
       await waitFor(
         async () => (await messageStatus(harness, answer.body.id)).status === 'imported',
@@ -50,6 +53,11 @@ describe('messages from the external system', () => {
       const ids = all[0]?.messages.map((message) => message.id);
       assert.ok(ids?.includes(sent.body.message_id));
       assert.equal(all[0]?.messages.length, 2);
+      const reply = [...harness.emulator.state.messages.values()].find(
+        (message) => message.externalId === 'sms-1',
+      );
+      const from = reply?.recipients.find((recipient) => recipient.role === 'from');
+      assert.equal(from?.name, 'Dana Ortiz', 'sender_name reaches Front as the contact name');
     } finally {
       await harness.close();
     }
@@ -212,6 +220,88 @@ describe('messages from the external system', () => {
         files.map((file) => file.filename),
         ['photo.jpg'],
       );
+    } finally {
+      await harness.close();
+    }
+  });
+});
+
+describe('multipart size limits', () => {
+  const BODY_LIMIT = 64 * 1024;
+
+  function messageForm(harness: Harness, externalId: string, fileSizes: number[]): FormData {
+    const form = new FormData();
+    form.set('channel_id', harness.channelId);
+    form.set('direction', 'inbound');
+    form.set('external_id', externalId);
+    form.set('from', '+447700900123');
+    fileSizes.forEach((size, index) => {
+      const blob = new Blob([Buffer.alloc(size, index + 1)], { type: 'image/jpeg' });
+      form.append('attachments', blob, `photo-${index}.jpg`);
+    });
+    return form;
+  }
+
+  function postMessage(harness: Harness, body: BodyInit, headers: Record<string, string> = {}) {
+    return fetch(`${harness.server.url}/api/v1/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${harness.account.api_key}`, ...headers },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+  }
+
+  // A message stored under the refused external_id would make a different message under it a 409.
+  async function assertNothingStored(harness: Harness, externalId: string) {
+    const after = await inbound(harness, externalId, { body: 'sent after the refusal' });
+    assert.equal(after.status, 202, JSON.stringify(after.body));
+    assert.deepEqual(await harness.store.listAttachments(String(after.body.id)), []);
+  }
+
+  async function assertTooLarge(response: Response) {
+    assert.equal(response.status, 413);
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    assert.equal(error.code, 'payload_too_large');
+    assert.match(error.message, new RegExp(`limit of ${BODY_LIMIT} bytes`));
+  }
+
+  it('accepts files whose total stays under the body limit', async () => {
+    const harness = await startHarness({ env: { BODY_LIMIT_BYTES: String(BODY_LIMIT) } });
+    try {
+      const response = await postMessage(
+        harness,
+        messageForm(harness, 'mms-small', [20_000, 20_000]),
+      );
+      assert.equal(response.status, 202);
+      const { id } = (await response.json()) as { id: string };
+      assert.equal((await harness.store.listAttachments(id)).length, 2);
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('answers 413 and stores nothing when the files together pass the body limit', async () => {
+    const harness = await startHarness({ env: { BODY_LIMIT_BYTES: String(BODY_LIMIT) } });
+    try {
+      // Each file is well under the per-file cap; only their total is too large.
+      const form = messageForm(harness, 'mms-big', [60_000, 60_000, 60_000, 60_000]);
+      await assertTooLarge(await postMessage(harness, form));
+      await assertNothingStored(harness, 'mms-big');
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('answers 413 and stores nothing for a chunked request that declares no length', async () => {
+    const harness = await startHarness({ env: { BODY_LIMIT_BYTES: String(BODY_LIMIT) } });
+    try {
+      const form = messageForm(harness, 'mms-chunked', [60_000, 60_000, 60_000, 60_000]);
+      const encoded = new Response(form);
+      const contentType = encoded.headers.get('content-type') ?? '';
+      assert.ok(encoded.body);
+      const response = await postMessage(harness, encoded.body, { 'content-type': contentType });
+      await assertTooLarge(response);
+      await assertNothingStored(harness, 'mms-chunked');
     } finally {
       await harness.close();
     }

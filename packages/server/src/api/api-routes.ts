@@ -1,6 +1,6 @@
 import multipart from '@fastify/multipart';
-import { formatIssues } from '@frontbridge/sdk';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { formatIssues, MAX_ATTACHMENT_BYTES } from '@frontbridge/sdk';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { hashCredential, newId } from '../accounts/credentials.ts';
 import { HttpError } from '../http/http-error.ts';
@@ -9,6 +9,7 @@ import type { ApiMessageContent } from '../workers/message-content.ts';
 import type { ServerContext } from '../workers/worker-context.ts';
 import { checkRepeatedMessage } from './check-repeated-message.ts';
 import { normaliseHandle } from './normalise-handle.ts';
+import { readMultipart, type Upload } from './read-multipart.ts';
 
 const ExternalId = z.string().trim().min(1).max(200);
 
@@ -26,17 +27,16 @@ const MessageInputSchema = z.object({
 });
 
 type MessageInput = z.infer<typeof MessageInputSchema>;
-type Upload = { filename: string; contentType: string; data: Uint8Array };
 
 /** The external system's REST API: report messages, read their status. Bearer API key. */
 export async function registerApiRoutes(app: FastifyInstance, context: ServerContext) {
   await app.register(multipart, {
-    limits: { fileSize: 25 * 1024 * 1024, files: 10, fields: 50 },
+    limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 10, fields: 50 },
   });
 
   app.post('/api/v1/messages', async (request, reply) => {
     const account = await authenticate(context, request);
-    const { fields, uploads } = await readMessageRequest(request);
+    const { fields, uploads } = await readMessageRequest(context, request, reply);
     const message = await recordMessage(context, account, fields, uploads);
     return reply.code(202).send({ id: message.id, status: message.status });
   });
@@ -64,11 +64,19 @@ async function authenticate(context: ServerContext, request: FastifyRequest): Pr
   return account;
 }
 
-async function readMessageRequest(request: FastifyRequest) {
-  const uploads: Upload[] = [];
+async function readMessageRequest(
+  context: ServerContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
   let raw: unknown = request.body;
+  let uploads: Upload[] = [];
   if (request.isMultipart()) {
-    raw = await readMultipart(request, uploads);
+    const multipart = await readMultipart(request, reply, {
+      requestBytes: context.config.bodyLimitBytes,
+    });
+    raw = multipart.fields;
+    uploads = multipart.uploads;
   }
   const parsed = MessageInputSchema.safeParse(coerceNumbers(raw));
   if (!parsed.success) {
@@ -79,28 +87,6 @@ async function readMessageRequest(request: FastifyRequest) {
     );
   }
   return { fields: parsed.data, uploads };
-}
-
-async function readMultipart(request: FastifyRequest, uploads: Upload[]) {
-  const fields: Record<string, unknown> = {};
-  try {
-    for await (const part of request.parts()) {
-      if (part.type === 'file') {
-        const data = await part.toBuffer();
-        uploads.push({ filename: part.filename, contentType: part.mimetype, data });
-      } else if (part.fieldname === 'to' || part.fieldname === 'to[]') {
-        fields.to = [...((fields.to as string[] | undefined) ?? []), String(part.value)];
-      } else {
-        fields[part.fieldname] = part.value;
-      }
-    }
-  } catch (error) {
-    // Limits come with their own 4xx (413); anything else is a body that is not multipart.
-    const status = (error as { statusCode?: unknown }).statusCode;
-    if (typeof status === 'number' && status >= 400 && status < 500) throw error;
-    throw new HttpError(400, 'invalid_multipart', 'The multipart body could not be read.');
-  }
-  return fields;
 }
 
 // Multipart fields are all strings; delivered_at given as digits means epoch seconds.

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { FrontMessageContent } from '../workers/message-content.ts';
 import { parseContent } from '../workers/message-content.ts';
 import type { ServerContext } from '../workers/worker-context.ts';
+import { attachmentDisposition } from './content-disposition.ts';
 import { HttpError } from './http-error.ts';
 
 /**
@@ -31,10 +32,10 @@ export function registerAttachmentRoute(app: FastifyInstance, context: ServerCon
     if (!message || !attachment) throw new HttpError(404, 'not_found', 'No such attachment.');
 
     const file = await context.front.downloadAttachment(message.channel_id, attachment.url);
-    const filename = attachment.filename.replace(/["\\\r\n]/g, '_');
     return reply
       .header('content-type', file.contentType)
-      .header('content-disposition', `attachment; filename="${filename}"`)
+      .header('content-disposition', attachmentDisposition(attachment.filename))
+      .header('x-content-type-options', 'nosniff')
       .header('cache-control', 'private, no-store')
       .send(Buffer.from(file.data));
   });

@@ -1,0 +1,125 @@
+import type { MultipartFile } from '@fastify/multipart';
+import { MAX_ATTACHMENT_BYTES } from '@frontbridge/sdk';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { HttpError } from '../http/http-error.ts';
+
+export type Upload = { filename: string; contentType: string; data: Uint8Array };
+
+export interface MultipartLimits {
+  /** The server's body limit, taken over the whole multipart request as it arrives. */
+  requestBytes: number;
+  /** Front's cap on the attachments of one message; defaults to the SDK's `MAX_ATTACHMENT_BYTES`. */
+  attachmentBytes?: number;
+}
+
+/**
+ * Reads a multipart message request into its fields and uploads. Fastify's body limit does not
+ * cover multipart (the plugin streams it), so the totals are kept here and the request is refused
+ * with a 413 as soon as one passes its limit, before anything is stored.
+ *
+ * @throws {HttpError} 413 `payload_too_large` past a limit, 400 `invalid_multipart` on a bad body.
+ */
+export async function readMultipart(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  limits: MultipartLimits,
+) {
+  const budget = createBudget(limits);
+  if (Number(request.headers['content-length']) > limits.requestBytes) {
+    throw refuse(reply, budget.requestTooLarge());
+  }
+
+  // Counting the raw stream also covers chunked requests, which declare no length. The listener
+  // goes on in the same tick as the plugin's pipe, so it sees every chunk the parser sees.
+  const parts = request.parts();
+  request.raw.on('data', budget.countRequest);
+  const fields: Record<string, unknown> = {};
+  const uploads: Upload[] = [];
+  try {
+    for await (const part of parts) {
+      budget.check();
+      if (part.type === 'file') {
+        uploads.push(await readFile(part, budget));
+      } else if (part.fieldname === 'to' || part.fieldname === 'to[]') {
+        fields.to = [...((fields.to as string[] | undefined) ?? []), String(part.value)];
+      } else {
+        fields[part.fieldname] = part.value;
+      }
+    }
+    budget.check();
+  } catch (error) {
+    throw refuse(reply, asMultipartError(error));
+  } finally {
+    request.raw.off('data', budget.countRequest);
+  }
+  return { fields, uploads };
+}
+
+type Budget = ReturnType<typeof createBudget>;
+
+function createBudget(limits: MultipartLimits) {
+  const attachmentLimit = limits.attachmentBytes ?? MAX_ATTACHMENT_BYTES;
+  let requestBytes = 0;
+  let attachmentBytes = 0;
+  const requestTooLarge = () =>
+    new HttpError(
+      413,
+      'payload_too_large',
+      `The request body is larger than this server's limit of ${limits.requestBytes} bytes.`,
+    );
+  const attachmentsTooLarge = () =>
+    new HttpError(
+      413,
+      'payload_too_large',
+      `The attachments total more than Front's limit of ${attachmentLimit} bytes per message.`,
+    );
+
+  return {
+    requestTooLarge,
+    attachmentsTooLarge,
+    countRequest: (chunk: Buffer) => {
+      requestBytes += chunk.length;
+    },
+    countAttachment: (bytes: number) => {
+      attachmentBytes += bytes;
+    },
+    check: () => {
+      if (attachmentBytes > attachmentLimit) throw attachmentsTooLarge();
+      if (requestBytes > limits.requestBytes) throw requestTooLarge();
+    },
+  };
+}
+
+async function readFile(part: MultipartFile, budget: Budget): Promise<Upload> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of part.file as AsyncIterable<Buffer>) {
+    budget.countAttachment(chunk.length);
+    budget.check();
+    chunks.push(chunk);
+  }
+  // The plugin's own per-file cap truncates the stream and flags it, without throwing here.
+  if (part.file.truncated) throw budget.attachmentsTooLarge();
+  return { filename: part.filename, contentType: part.mimetype, data: Buffer.concat(chunks) };
+}
+
+// The rest of a refused body is not worth reading: without `connection: close`, Node would read it
+// to the end to keep the connection alive, however large it is.
+function refuse<T>(reply: FastifyReply, error: T): T {
+  const status = error instanceof HttpError ? error.status : statusCodeOf(error);
+  if (status === 413) reply.header('connection', 'close');
+  return error;
+}
+
+// Our own limits and the plugin's (parts, files, fields: 413) keep their 4xx; anything else is a
+// body that is not valid multipart.
+function asMultipartError(error: unknown): unknown {
+  if (error instanceof HttpError) return error;
+  const status = statusCodeOf(error);
+  if (status !== undefined && status >= 400 && status < 500) return error;
+  return new HttpError(400, 'invalid_multipart', 'The multipart body could not be read.');
+}
+
+function statusCodeOf(error: unknown): number | undefined {
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
+}

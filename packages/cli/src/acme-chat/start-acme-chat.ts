@@ -98,8 +98,12 @@ export async function startAcmeChat(options: StartAcmeChatOptions = {}): Promise
     const { status, body } = await reportCustomerMessage(input.data, connection.channelId, api);
     // frontbridge's own 4xx (a bad handle, say) is the customer's to fix; anything else is ours.
     if (status !== 202) return reply.code(status >= 400 && status < 500 ? status : 502).send(body);
-    state.add({ handle: input.data.handle, from: 'customer', text: input.data.text, ...body });
-    return reply.code(201).send({ ok: true });
+    // frontbridge normalises phone numbers: replies come back to the normalised handle, so the
+    // conversation is kept (and shown) under that one, whatever the customer typed.
+    const handle = body.handle ?? input.data.handle;
+    const { handle: _typed, ...rest } = body;
+    state.add({ handle, from: 'customer', text: input.data.text, ...rest });
+    return reply.code(201).send({ ok: true, handle });
   });
 
   // Deliveries are verified over the raw body, as any Standard Webhooks receiver must; the raw
@@ -179,7 +183,7 @@ async function reportCustomerMessage(
   input: z.infer<typeof SendSchema>,
   channelId: string,
   api: Api,
-): Promise<{ status: number; body: { status: string; frontbridgeId?: string } }> {
+): Promise<{ status: number; body: { status: string; frontbridgeId?: string; handle?: string } }> {
   const response = await api('/api/v1/messages', {
     method: 'POST',
     body: JSON.stringify({
@@ -193,7 +197,18 @@ async function reportCustomerMessage(
   });
   const body = (await response.json().catch(() => ({}))) as { id?: string; status?: string };
   if (response.status !== 202 || !body.id) return { status: response.status, body: body as never };
-  return { status: 202, body: { status: body.status ?? 'queued', frontbridgeId: body.id } };
+  const stored = await api(`/api/v1/messages/${encodeURIComponent(body.id)}`);
+  const { contact_handle: handle } = (await stored.json().catch(() => ({}))) as {
+    contact_handle?: string;
+  };
+  return {
+    status: 202,
+    body: {
+      status: body.status ?? 'queued',
+      frontbridgeId: body.id,
+      ...(handle ? { handle } : {}),
+    },
+  };
 }
 
 // Customer messages move from queued to synced to imported in frontbridge; ask for the ones that

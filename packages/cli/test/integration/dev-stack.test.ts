@@ -76,6 +76,18 @@ describe('frontbridge dev', () => {
     assert.equal(status, 'imported');
   });
 
+  it('keeps a conversation under the normalised handle, so replies show where the customer typed', async () => {
+    const sent = await json(`${stack.chat.url}/api/send`, {
+      method: 'POST',
+      body: JSON.stringify({ handle: '(555) 987-0000', text: 'Typed loosely' }),
+    });
+    assert.equal(sent.status, 201);
+    assert.equal(sent.body.handle, '+15559870000');
+    const { body } = await json(`${stack.chat.url}/api/messages`);
+    const mine = body.find((m: { text: string }) => m.text === 'Typed loosely');
+    assert.equal(mine?.handle, '+15559870000');
+  });
+
   it("passes frontbridge's 400 for a bad handle through and answers bad JSON with a short 400", async () => {
     const badHandle = await json(`${stack.chat.url}/api/send`, {
       method: 'POST',

@@ -191,6 +191,7 @@ function describeMessage(message: MessageRow) {
     status: message.status,
     external_id: message.external_id,
     external_conversation_id: message.external_conversation_id,
+    contact_handle: message.contact_handle,
     front_message_id: message.front_message_id,
     front_conversation_id: message.front_conversation_id,
     message_uid: message.message_uid,

@@ -4,8 +4,12 @@ import { HttpError } from '../http/http-error.ts';
 // Messaging providers prefix handles with their transport; the number behind it is the contact.
 const TRANSPORT_PREFIX = /^(whatsapp|sms|tel|mms|viber|signal):/i;
 const PHONE_LIKE = /^\+?[\d\s().-]*\d[\d\s().-]*$/;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+// C0 and C1 controls, text-direction overrides and isolates (a handle shown reversed to a teammate),
+// and lone surrogates (not text: the database would store them as replacement characters, so a
+// retried request would no longer match what was stored).
+const UNSAFE_CHARACTERS =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+  /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // A handle becomes the thread's external_conversation_id, which Front caps at 200 characters.
 const MAX_HANDLE_LENGTH = 200;
 
@@ -19,11 +23,11 @@ const MAX_HANDLE_LENGTH = 200;
  */
 export function normaliseHandle(value: string, field: string, defaultRegion: string): string {
   const trimmed = value.trim();
-  if (CONTROL_CHARACTERS.test(trimmed) || trimmed.length > MAX_HANDLE_LENGTH) {
+  if (UNSAFE_CHARACTERS.test(trimmed) || trimmed.length > MAX_HANDLE_LENGTH) {
     throw new HttpError(
       400,
       'invalid_handle',
-      `${field} must be at most ${MAX_HANDLE_LENGTH} characters without control characters.`,
+      `${field} must be at most ${MAX_HANDLE_LENGTH} characters of text without control characters.`,
     );
   }
   const stripped = trimmed.replace(TRANSPORT_PREFIX, '');

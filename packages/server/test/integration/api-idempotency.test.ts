@@ -60,6 +60,27 @@ describe('POST /api/v1/messages with a repeated external_id', () => {
     assert.equal(repeat.body.id, first.body.id);
   });
 
+  it('answers the first id when an identical repeat holds a lone surrogate in its body', async () => {
+    const fields = { direction: 'inbound', from: 'dana', body: 'x\udc00y' };
+    const first = await post('surrogate-1', fields);
+    const repeat = await post('surrogate-1', fields);
+    assert.equal(first.status, 202);
+    assert.equal(repeat.status, 202);
+    assert.equal(repeat.body.id, first.body.id);
+  });
+
+  it('refuses a handle with a lone surrogate, every time, instead of storing a changed one', async () => {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const answer = await post('surrogate-2', {
+        direction: 'inbound',
+        from: 'dana\ud800',
+        body: 'x',
+      });
+      assert.equal(answer.status, 400);
+      assert.equal((answer.body.error as { code: string }).code, 'invalid_handle');
+    }
+  });
+
   it('answers the first id when the repeat is the same request', async () => {
     const first = await post('same-request', INBOUND);
 

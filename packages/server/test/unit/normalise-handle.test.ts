@@ -17,8 +17,17 @@ describe('normaliseHandle', () => {
     assert.equal(normaliseHandle('07700 900123', 'from', 'GB'), '+447700900123');
   });
 
-  it('rejects control characters and handles longer than 200 characters', () => {
-    for (const input of ['\u0000\r\nX-Evil: 1', 'dana\nortiz', 'x'.repeat(201)]) {
+  it('rejects control and text-direction characters, broken Unicode and over 200 characters', () => {
+    for (const input of [
+      '\u0000\r\nX-Evil: 1',
+      'dana\nortiz',
+      'x'.repeat(201),
+      'dana\u0085',
+      'evil\u202egnp.exe',
+      'dana\u2066x',
+      'dana\ud800',
+      '\udc00dana',
+    ]) {
       assert.throws(
         () => normaliseHandle(input, 'from', 'US'),
         (error: unknown) => error instanceof HttpError && error.status === 400,
@@ -29,6 +38,7 @@ describe('normaliseHandle', () => {
 
   it('keeps handles that are not phone numbers as they are', () => {
     assert.equal(normaliseHandle(' dana@example.org ', 'from', 'US'), 'dana@example.org');
+    assert.equal(normaliseHandle('dana 😀 ortiz', 'from', 'US'), 'dana 😀 ortiz');
     assert.equal(normaliseHandle('user:42', 'to', 'US'), 'user:42');
   });
 

@@ -23,7 +23,14 @@ const MessageInputSchema = z.object({
   subject: z.string().max(1000).optional(),
   body: z.string().default(''),
   sender_name: z.string().max(200).optional(),
-  delivered_at: z.union([z.number().nonnegative(), z.iso.datetime({ offset: true })]).optional(),
+  delivered_at: z
+    .union([
+      z.number().nonnegative().refine(isEpochBeforeYear10000, {
+        message: 'must be epoch seconds (or milliseconds) before the year 10000',
+      }),
+      z.iso.datetime({ offset: true }),
+    ])
+    .optional(),
 });
 
 type MessageInput = z.infer<typeof MessageInputSchema>;
@@ -173,6 +180,15 @@ function buildContent(context: ServerContext, input: MessageInput, attachmentCou
   };
   const contact = input.direction === 'inbound' ? (from as string) : (to[0] as string);
   return { contact, content };
+}
+
+// The last second of 9999 in epoch seconds and in milliseconds; values above 1e12 are read as
+// milliseconds (see deliveredAtSeconds). Anything beyond is a unit mistake, refused up front
+// rather than failing later at sync.
+const LAST_EPOCH_SECOND = 253_402_300_799;
+
+function isEpochBeforeYear10000(value: number): boolean {
+  return value > 1e12 ? value <= LAST_EPOCH_SECOND * 1000 + 999 : value <= LAST_EPOCH_SECOND;
 }
 
 function deliveredAtSeconds(value: number | string | undefined): number | null {

@@ -89,4 +89,16 @@ describe('POST /api/v1/messages with a repeated external_id', () => {
     assert.equal(repeat.status, 202);
     assert.equal(repeat.body.id, first.body.id);
   });
+
+  it('refuses a delivered_at no clock can mean, before storing anything', async () => {
+    for (const deliveredAt of [1e300, 1e16, 300_000_000_000]) {
+      const answer = await post(`when-${deliveredAt}`, { ...INBOUND, delivered_at: deliveredAt });
+      assert.equal(answer.status, 400, String(deliveredAt));
+      assert.match(JSON.stringify(answer.body), /delivered_at/);
+    }
+    const seconds = await post('when-ok-s', { ...INBOUND, delivered_at: 1_767_225_600 });
+    const millis = await post('when-ok-ms', { ...INBOUND, delivered_at: 1_767_225_600_000 });
+    assert.equal(seconds.status, 202);
+    assert.equal(millis.status, 202);
+  });
 });

@@ -6,6 +6,7 @@ import { Agent, request } from 'node:http';
 import { createInterface } from 'node:readline';
 import { signFrontRequest } from '@frontbridge/sdk';
 import { buildMessageEvent } from '@frontbridge/sdk/testing';
+import { createAccount, openStore } from '../src/index.ts';
 
 /** The app secret every bench server and the baseline are started with. */
 export const BENCH_SECRET = 'bench-app-secret';
@@ -76,4 +77,25 @@ export function createWebhookSender(options: { idPrefix: string; concurrency: nu
     });
   };
   return { send, close: () => agent.destroy() };
+}
+
+/** The webhook path of the channel {@link seedBenchChannel} creates. */
+export const BENCH_WEBHOOK_PATH = '/front/channels/fbw_bench';
+
+/** Creates the bench account (delivering to `deliverUrl`) and its authorized channel. */
+export async function seedBenchChannel(databaseUrl: string, deliverUrl: string): Promise<void> {
+  const store = await openStore(databaseUrl);
+  try {
+    const account = await createAccount(store, { name: 'bench', deliverUrl });
+    await store.authorizeChannel({
+      id: 'cha_bench',
+      account_id: account.account_id,
+      webhook_token: 'fbw_bench',
+      status: 'active',
+      created_at: Date.now(),
+      deleted_at: null,
+    });
+  } finally {
+    await store.close();
+  }
 }

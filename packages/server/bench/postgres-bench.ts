@@ -8,11 +8,12 @@
 import { readFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { createAccount, openStore } from '../src/index.ts';
 import { createTestDatabase } from '../test/helpers/multi-instance.ts';
 import {
   BENCH_SECRET,
+  BENCH_WEBHOOK_PATH,
   createWebhookSender,
+  seedBenchChannel,
   spawnTarget,
   stopTarget,
   type Target,
@@ -99,17 +100,7 @@ function cpuShares(before: CpuSample, after: CpuSample, seconds: number) {
 
 async function prepareDatabase(deliverUrl: string) {
   const database = await createTestDatabase();
-  const store = await openStore(database.url);
-  const account = await createAccount(store, { name: 'bench', deliverUrl });
-  await store.authorizeChannel({
-    id: 'cha_bench',
-    account_id: account.account_id,
-    webhook_token: 'fbw_bench',
-    status: 'active',
-    created_at: Date.now(),
-    deleted_at: null,
-  });
-  await store.close();
+  await seedBenchChannel(database.url, deliverUrl);
   return database;
 }
 
@@ -128,7 +119,7 @@ async function measureInstances(count: number, deliverUrl: string): Promise<Phas
   const instances = await Promise.all(
     Array.from({ length: count }, () => spawnTarget(here('../test/fixtures/serve-child.ts'), env)),
   );
-  const urls = instances.map((instance) => `${instance.url}/front/channels/fbw_bench`);
+  const urls = instances.map((instance) => `${instance.url}${BENCH_WEBHOOK_PATH}`);
   try {
     await throughput(urls, instances); // warm-up: JIT, pool connections, PostgreSQL caches
     return await throughput(urls, instances);

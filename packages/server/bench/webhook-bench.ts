@@ -8,8 +8,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createAccount, openStore } from '../src/index.ts';
-import { BENCH_SECRET, createWebhookSender, spawnTarget, stopTarget } from './bench-targets.ts';
+import {
+  BENCH_SECRET,
+  BENCH_WEBHOOK_PATH,
+  createWebhookSender,
+  seedBenchChannel,
+  spawnTarget,
+  stopTarget,
+} from './bench-targets.ts';
 
 const SECRET = BENCH_SECRET;
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 8) * 1000;
@@ -92,17 +98,7 @@ async function peakRssMb(pid: number | undefined): Promise<number> {
 
 async function prepareServer(dir: string, deliverUrl: string) {
   const databaseUrl = `sqlite:${join(dir, 'bench.db')}`;
-  const store = await openStore(databaseUrl);
-  const account = await createAccount(store, { name: 'bench', deliverUrl });
-  await store.authorizeChannel({
-    id: 'cha_bench',
-    account_id: account.account_id,
-    webhook_token: 'fbw_bench',
-    status: 'active',
-    created_at: Date.now(),
-    deleted_at: null,
-  });
-  await store.close();
+  await seedBenchChannel(databaseUrl, deliverUrl);
   return databaseUrl;
 }
 
@@ -122,7 +118,7 @@ async function main() {
   const baseline = await spawnTarget(here('./baseline-server.ts'), {
     FRONT_APP_SECRET: SECRET,
   });
-  const serverUrl = `${server.url}/front/channels/fbw_bench`;
+  const serverUrl = `${server.url}${BENCH_WEBHOOK_PATH}`;
 
   try {
     // The yardstick first, while the server is idle; then the server, letting its delivery

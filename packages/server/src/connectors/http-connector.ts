@@ -39,18 +39,8 @@ export interface HttpConnectorOptions {
  * addresses: a name cannot be re-pointed at 127.0.0.1 between the check and the connect.
  */
 export function createHttpConnector(options: HttpConnectorOptions = {}): Connector {
-  const agents = {
-    'http:': new HttpAgent({
-      keepAlive: true,
-      timeout: IDLE_SOCKET_MS,
-      maxSockets: MAX_SOCKETS_PER_HOST,
-    }),
-    'https:': new HttpsAgent({
-      keepAlive: true,
-      timeout: IDLE_SOCKET_MS,
-      maxSockets: MAX_SOCKETS_PER_HOST,
-    }),
-  };
+  const kept = { keepAlive: true, timeout: IDLE_SOCKET_MS, maxSockets: MAX_SOCKETS_PER_HOST };
+  const agents = { 'http:': new HttpAgent(kept), 'https:': new HttpsAgent(kept) };
   return {
     deliver: async (delivery, context) => {
       const url = context.account.deliverUrl;

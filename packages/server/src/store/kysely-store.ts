@@ -56,6 +56,7 @@ export class KyselyStore implements Store {
   // SQLite has one writer and a commit costs far more than a webhook's statements; PostgreSQL
   // commits concurrently on its pooled connections, so only SQLite shares transactions.
   readonly #frontWrites: GroupCommit<FrontMessageRecord, MessageRow | undefined> | undefined;
+  // On SQLite only: prepared statements for the per-delivery work.
   readonly #sqlite: SqliteStatements | undefined;
   // Deliveries finishing together on SQLite share one commit, as webhooks do.
   readonly #deliveredWrites: GroupCommit<DeliveredSettlement, void> | undefined;
@@ -65,16 +66,35 @@ export class KyselyStore implements Store {
     this.dialect = dialect;
     this.#now = options.now ?? Date.now;
     this.#beforeClose = options.beforeClose;
-    this.#frontWrites = options.sqlite
-      ? this.#sqliteGroupCommit(new SqliteFrontMessageWriter(options.sqlite))
-      : undefined;
-    this.#sqlite = options.sqlite && new SqliteStatements(options.sqlite);
-    this.#deliveredWrites = this.#sqlite && this.#sqliteDeliveredCommit();
+    if (options.sqlite) {
+      const statements = new SqliteStatements(options.sqlite);
+      this.#sqlite = statements;
+      this.#frontWrites = this.#sqliteGroupCommit(new SqliteFrontMessageWriter(options.sqlite));
+      this.#deliveredWrites = this.#sqliteDeliveredCommit(statements);
+    }
   }
 
-  #sqliteDeliveredCommit() {
+  /**
+   * Runs synchronous work on the raw SQLite handle while holding Kysely's connection, so no
+   * builder transaction is open on the handle meanwhile.
+   */
+  #holdingConnection<T>(work: () => T): Promise<T> {
+    return this.#db.connection().execute(async () => work());
+  }
+
+  /**
+   * `work` on the raw SQLite statements, or `undefined` on PostgreSQL, where callers use the
+   * builder. Used for the few statements every delivery runs, where the builder costs more than
+   * SQLite does.
+   */
+  #onSqlite<T>(work: (sqlite: SqliteStatements) => T): Promise<T> | undefined {
+    const sqlite = this.#sqlite;
+    return sqlite && this.#holdingConnection(() => work(sqlite));
+  }
+
+  #sqliteDeliveredCommit(statements: SqliteStatements) {
     const write = (settled: DeliveredSettlement[]) =>
-      this.#onSqlite((sqlite) => sqlite.markDelivered(settled)) ?? Promise.resolve();
+      this.#holdingConnection(() => statements.markDelivered(settled));
     return new GroupCommit<DeliveredSettlement, void>({
       runBatch: async (settled) => {
         await write(settled);
@@ -85,21 +105,9 @@ export class KyselyStore implements Store {
     });
   }
 
-  /**
-   * Runs `work` on the raw SQLite handle while holding Kysely's connection (so no builder
-   * transaction is open on it); `undefined` on PostgreSQL, where callers use the builder. Used
-   * for the few statements every delivery runs, where the builder costs more than SQLite does.
-   */
-  #onSqlite<T>(work: (sqlite: SqliteStatements) => T): Promise<T> | undefined {
-    const sqlite = this.#sqlite;
-    return sqlite && this.#db.connection().execute(async () => work(sqlite));
-  }
-
-  // Holding Kysely's connection keeps any builder transaction off the handle while the writer's
-  // synchronous transaction runs.
   #sqliteGroupCommit(writer: SqliteFrontMessageWriter) {
     const write = (records: FrontMessageRecord[]) =>
-      this.#db.connection().execute(async () => writer.writeAll(records));
+      this.#holdingConnection(() => writer.writeAll(records));
     return new GroupCommit<FrontMessageRecord, MessageRow | undefined>({
       runBatch: write,
       runOne: (record) =>
@@ -135,11 +143,7 @@ export class KyselyStore implements Store {
   }
 
   getAccount(id: string) {
-    return (
-      this.#onSqlite((sqlite) =>
-        sqlite.get<AccountRow>('select * from accounts where id = ?', id),
-      ) ?? this.#db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst()
-    );
+    return this.#db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
   findAccountByChannelTokenHash(hash: string) {
@@ -185,11 +189,7 @@ export class KyselyStore implements Store {
   }
 
   getChannel(id: string) {
-    return (
-      this.#onSqlite((sqlite) =>
-        sqlite.get<ChannelRow>('select * from channels where id = ?', id),
-      ) ?? this.#db.selectFrom('channels').selectAll().where('id', '=', id).executeTakeFirst()
-    );
+    return this.#db.selectFrom('channels').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
   async findChannelByWebhookToken(token: string): Promise<ChannelRow | undefined> {
@@ -355,11 +355,7 @@ export class KyselyStore implements Store {
   }
 
   getMessage(id: string) {
-    return (
-      this.#onSqlite((sqlite) =>
-        sqlite.get<MessageRow>('select * from messages where id = ?', id),
-      ) ?? this.#db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst()
-    );
+    return this.#db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
   async updateMessage(id: string, patch: Partial<MessageRow>): Promise<void> {
@@ -381,11 +377,7 @@ export class KyselyStore implements Store {
   }
 
   getDelivery(id: string) {
-    return (
-      this.#onSqlite((sqlite) =>
-        sqlite.get<DeliveryRow>('select * from deliveries where id = ?', id),
-      ) ?? this.#db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst()
-    );
+    return this.#db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
   listDeliveries(messageId: string) {
@@ -604,13 +596,8 @@ async function linkConversation(
   // Rewriting an unchanged row would lock it until commit (PostgreSQL locks a row on ON CONFLICT
   // DO UPDATE even when nothing changes): every message of a busy conversation, on every instance,
   // would queue behind the previous one's commit. Read first, write only what changes.
-  const contact = await trx
-    .selectFrom('contacts')
-    .select('external_conversation_id')
-    .where('channel_id', '=', message.channel_id)
-    .where('handle', '=', message.contact_handle)
-    .executeTakeFirst();
-  if (contact?.external_conversation_id !== message.external_conversation_id) {
+  const contact = await contactConversation(trx, message.channel_id, message.contact_handle);
+  if (contact !== message.external_conversation_id) {
     await upsertContact(trx, message);
   }
   await upsertConversation(trx, {

@@ -57,11 +57,6 @@ export class SqliteStatements {
     });
   }
 
-  /** One row by a query with positional parameters. */
-  get<T>(sql: string, ...parameters: unknown[]): T | undefined {
-    return this.#statement(sql).get(...parameters) as T | undefined;
-  }
-
   /** A delivery with its message, channel and account, or `undefined` if any is missing. */
   loadDelivery(id: string): DeliveryWork | undefined {
     const values = this.#loadDelivery.statement.get(id) as unknown[] | undefined;

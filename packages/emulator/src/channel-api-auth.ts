@@ -2,22 +2,25 @@ import type { FastifyRequest } from 'fastify';
 import type { EmulatorContext } from './emulator-context.ts';
 import { type EmulatorChannel, findChannel } from './emulator-state.ts';
 import { FrontHttpError } from './front-error.ts';
-import { verifyChannelToken } from './verify-channel-token.ts';
+import { type ChannelTokenClaims, verifyChannelToken } from './verify-channel-token.ts';
 
 /** The JWT verdict of each Channel API request, for the exchange log. */
 export const tokenVerdicts = new WeakMap<FastifyRequest, string>();
+const verifiedClaims = new WeakMap<FastifyRequest, ChannelTokenClaims>();
 
 /**
- * Authenticates a Channel API call and returns its channel: a valid token (401), a channel named
- * by the path that exists (404) and that the token's `sub` names (403). Without a path channel,
- * `sub` must name an existing channel (401).
+ * Checks the bearer token of a Channel API call (401 naming the failed check) and returns its
+ * claims. The rate limit runs it before metering; later calls for the same request get the same
+ * claims, since checking again would find the token's jti already used.
  */
-export async function authenticateChannel(
+export async function verifyRequestToken(
   context: EmulatorContext,
   request: FastifyRequest,
-  pathChannelId?: string,
-): Promise<EmulatorChannel> {
-  let claims: Awaited<ReturnType<typeof verifyChannelToken>>;
+): Promise<ChannelTokenClaims> {
+  const known = verifiedClaims.get(request);
+  if (known) return known;
+
+  let claims: ChannelTokenClaims;
   try {
     claims = await verifyChannelToken({
       authorization: request.headers.authorization,
@@ -30,7 +33,21 @@ export async function authenticateChannel(
     tokenVerdicts.set(request, `token rejected: ${(error as Error).message}`);
     throw error;
   }
+  verifiedClaims.set(request, claims);
+  return claims;
+}
 
+/**
+ * Authenticates a Channel API call and returns its channel: a valid token (401), a channel named
+ * by the path that exists (404) and that the token's `sub` names (403). Without a path channel,
+ * `sub` must name an existing channel (401).
+ */
+export async function authenticateChannel(
+  context: EmulatorContext,
+  request: FastifyRequest,
+  pathChannelId?: string,
+): Promise<EmulatorChannel> {
+  const claims = await verifyRequestToken(context, request);
   const tokenChannel = findChannel(context.state, claims.channelId);
   const channel =
     pathChannelId === undefined ? tokenChannel : findChannel(context.state, pathChannelId);

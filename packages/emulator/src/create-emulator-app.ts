@@ -5,7 +5,7 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
-import { tokenVerdicts } from './channel-api-auth.ts';
+import { tokenVerdicts, verifyRequestToken } from './channel-api-auth.ts';
 import { registerChannelApi } from './channel-api-routes.ts';
 import { registerControlApi } from './control-api-routes.ts';
 import {
@@ -14,6 +14,7 @@ import {
   type EmulatorOptions,
   notifyChange,
 } from './emulator-context.ts';
+import { findChannel } from './emulator-state.ts';
 import { appendExchange } from './exchange-log.ts';
 import { takeFault } from './faults.ts';
 import { buildFrontError, FrontHttpError } from './front-error.ts';
@@ -75,9 +76,11 @@ function registerChannelApiHooks(app: FastifyInstance, context: EmulatorContext)
     if (!isChannelApi(request)) return;
     await applyFault(context, request, reply);
     if (reply.sent) return;
-    const key = (request.params as Record<string, string>).channel_id ?? 'token';
+    // Front meters authenticated calls only: a caller without a valid token gets its 401 here and
+    // spends no channel's budget. The budget is the token's channel, whatever the path names.
+    const claims = await verifyRequestToken(context, request);
     const decision = takeRateLimit(context.rate, {
-      key,
+      key: findChannel(context.state, claims.channelId)?.id ?? claims.channelId,
       now: context.now(),
       limits: context.config.rateLimit,
     });

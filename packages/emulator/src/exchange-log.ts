@@ -35,6 +35,9 @@ const SECRET_HEADERS = new Set([
   'cookie',
   'proxy-authorization',
 ]);
+// The frontbridge server puts its channel credential in the webhook URL's path
+// (`/front/channels/fbw_…`), so URLs and authorization answers would show it in full.
+const WEBHOOK_TOKEN = /fbw_([A-Za-z0-9_-]+)/g;
 
 export function createExchangeLog(): ExchangeLog {
   return { entries: [], next: 1 };
@@ -53,20 +56,23 @@ export function findExchange(log: ExchangeLog, n: number): ExchangeEntry | undef
 
 /** The entry as the control API shows it: secrets masked, bodies capped. */
 export function presentExchange(entry: ExchangeEntry): Record<string, unknown> {
+  const headers = maskHeaders(entry.requestHeaders);
+  for (const [name, value] of Object.entries(headers)) headers[name] = maskWebhookTokens(value);
   return {
     n: entry.n,
     direction: entry.direction,
     kind: entry.kind,
     channel_id: entry.channelId ?? null,
     method: entry.method,
-    url: entry.url,
-    request_headers: maskHeaders(entry.requestHeaders),
-    request_body: capBody(entry.requestBody),
+    url: maskWebhookTokens(entry.url),
+    request_headers: headers,
+    request_body: maskWebhookTokens(capBody(entry.requestBody)),
     status: entry.status ?? null,
-    response_body: entry.responseBody === undefined ? null : capBody(entry.responseBody),
+    response_body:
+      entry.responseBody === undefined ? null : maskWebhookTokens(capBody(entry.responseBody)),
     duration_ms: entry.durationMs,
     verdict: entry.verdict,
-    error: entry.error ?? null,
+    error: entry.error === undefined ? null : maskWebhookTokens(entry.error),
     repeat_of: entry.repeatOf ?? null,
     at: entry.at,
   };
@@ -85,6 +91,17 @@ export function maskSecret(value: string): string {
   const [scheme, secret] = value.includes(' ') ? value.split(/\s+/, 2) : [undefined, value];
   const shown = (secret ?? '').slice(0, 4);
   return `${scheme ? `${scheme} ` : ''}${shown}…(masked)`;
+}
+
+/**
+ * Keeps `fbw_` and the first few characters of each webhook token in `text`, enough to tell
+ * channels apart; a short token shows fewer, so most of it stays hidden.
+ */
+export function maskWebhookTokens(text: string): string {
+  return text.replace(WEBHOOK_TOKEN, (_match, token: string) => {
+    const shown = token.slice(0, Math.min(4, Math.floor(token.length / 4)));
+    return `fbw_${shown}…(masked)`;
+  });
 }
 
 function capBody(body: string): string {

@@ -41,6 +41,36 @@ describe('rate limits', () => {
     }
   });
 
+  it('keeps the channel budget for authenticated calls when unauthenticated calls exceed it', async () => {
+    const rig = await startRig({
+      now: () => NOW,
+      rateLimit: { perChannelPerSecond: 3, perMinute: 4 },
+    });
+    try {
+      const path = `/channels/${rig.channelId}/inbound_messages`;
+      const refused = [];
+      for (let i = 0; i < 5; i++) {
+        // Alternately without an Authorization header and with a token that is no JWT.
+        const response =
+          i % 2 === 0
+            ? await fetch(`${rig.emu.apiUrl}${path}`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify(inboundBody(`anon-${i}`)),
+              })
+            : await rig.api(path, { token: 'not.a.jwt', body: inboundBody(`anon-${i}`) });
+        refused.push(response.status);
+      }
+      const accepted = await rig.api(path, { body: inboundBody('after-anon') });
+
+      assert.equal(accepted.status, 202);
+      assert.deepEqual(refused, [401, 401, 401, 401, 401]);
+      assert.equal(accepted.headers.get('x-ratelimit-remaining'), '3');
+    } finally {
+      await rig.close();
+    }
+  });
+
   it('answers 429 for the rest of the minute when the company budget is spent', async () => {
     const rig = await startRig({
       now: () => NOW,

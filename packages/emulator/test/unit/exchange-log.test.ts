@@ -6,6 +6,7 @@ import {
   createExchangeLog,
   MAX_LOG_ENTRIES,
   maskHeaders,
+  maskWebhookTokens,
 } from '../../src/exchange-log.ts';
 
 describe('exchange log', () => {
@@ -20,6 +21,16 @@ describe('exchange log', () => {
       'x-front-signature': 'abcd…(masked)',
       'content-type': 'application/json',
     });
+  });
+
+  it('keeps a few characters of each webhook token and fewer of a short one', () => {
+    const masked = maskWebhookTokens(
+      '{"webhook_url":"http://h/front/channels/fbw_abcdefghijklmnop","other":"fbw_xyz9"}',
+    );
+    assert.equal(
+      masked,
+      '{"webhook_url":"http://h/front/channels/fbw_abcd…(masked)","other":"fbw_x…(masked)"}',
+    );
   });
 
   it('drops the oldest entry when the log is full', () => {

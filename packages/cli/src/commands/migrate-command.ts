@@ -9,8 +9,19 @@ export function registerMigrateCommand(program: Command, io: CliIo): void {
     .command('migrate')
     .description('Apply pending database migrations (DATABASE_URL) and exit.')
     .action(async () => {
-      const store = await openStore(databaseUrlOf(io.env));
+      let applied: string[] = [];
+      const store = await openStore(databaseUrlOf(io.env), {
+        onMigrationsApplied: (names) => {
+          applied = names;
+        },
+      });
       await store.close();
-      io.stdout('database is up to date\n');
+      io.stdout(describeMigrations(applied));
     });
+}
+
+function describeMigrations(applied: string[]): string {
+  if (applied.length === 0) return 'database is up to date\n';
+  const noun = applied.length === 1 ? 'migration' : 'migrations';
+  return `applied ${applied.length} ${noun} (${applied.join(', ')})\n`;
 }

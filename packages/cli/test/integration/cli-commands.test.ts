@@ -127,6 +127,6 @@ describe('frontbridge migrate', () => {
     const { io, output } = createTestIo({ DATABASE_URL: `sqlite:${join(dir, 'migrate.db')}` });
 
     assert.equal(await main(['migrate'], io), 0, output.stderr);
-    assert.match(output.stdout, /up to date/);
+    assert.match(output.stdout, /^applied \d+ migrations/);
   });
 });

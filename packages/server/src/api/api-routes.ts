@@ -41,7 +41,7 @@ export async function registerApiRoutes(app: FastifyInstance, context: ServerCon
     limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 10, fields: 50 },
   });
 
-  app.post('/api/v1/messages', async (request, reply) => {
+  app.post('/api/v1/messages', { onRequest: requireMessageMediaType }, async (request, reply) => {
     const account = await authenticate(context, request);
     const { fields, uploads } = await readMessageRequest(context, request, reply);
     const message = await recordMessage(context, account, fields, uploads);
@@ -55,6 +55,29 @@ export async function registerApiRoutes(app: FastifyInstance, context: ServerCon
     if (!message || message.account_id !== account.id) throw notFound('message');
     return describeMessage(message);
   });
+}
+
+const MESSAGE_MEDIA_TYPES = ['application/json', 'multipart/form-data'];
+
+// Before Fastify parses the body: its text/plain parser would hand the route a string, refused as
+// "expected object", and any other type would get its 415 with a generic message.
+async function requireMessageMediaType(request: FastifyRequest, reply: FastifyReply) {
+  const { headers } = request;
+  const contentType = headers['content-type'];
+  const hasBody =
+    contentType !== undefined ||
+    headers['transfer-encoding'] !== undefined ||
+    Number(headers['content-length'] ?? 0) > 0;
+  const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();
+  if (!hasBody || (mediaType && MESSAGE_MEDIA_TYPES.includes(mediaType))) return;
+
+  // The body is left unread, so the connection cannot carry another request.
+  reply.header('connection', 'close');
+  throw new HttpError(
+    415,
+    'unsupported_media_type',
+    `Send the message as ${MESSAGE_MEDIA_TYPES.join(' or ')}.`,
+  );
 }
 
 async function authenticate(context: ServerContext, request: FastifyRequest): Promise<AccountRow> {

@@ -8,8 +8,16 @@ export type Upload = { filename: string; contentType: string; data: Uint8Array }
 export interface MultipartLimits {
   /** The server's body limit, taken over the whole multipart request as it arrives. */
   requestBytes: number;
-  /** Front's cap on the attachments of one message; defaults to the SDK's `MAX_ATTACHMENT_BYTES`. */
+  /**
+   * Front's cap on the attachments of one message; defaults to the SDK's `MAX_ATTACHMENT_BYTES`.
+   * It is also the cap on each file, as no single file can be larger than all of them together.
+   */
   attachmentBytes?: number;
+  /**
+   * The cap on one text field; defaults to `requestBytes`, so a body the JSON route accepts is
+   * accepted as a form field too (the plugin's own 1 MiB default would cut it short).
+   */
+  fieldBytes?: number;
 }
 
 /**
@@ -17,7 +25,11 @@ export interface MultipartLimits {
  * cover multipart (the plugin streams it), so the totals are kept here and the request is refused
  * with a 413 as soon as one passes its limit, before anything is stored.
  *
- * @throws {HttpError} 413 `payload_too_large` past a limit, 400 `invalid_multipart` on a bad body.
+ * A field or file the plugin cut at its limit is refused, never stored shortened.
+ *
+ * @throws {HttpError} 413 `payload_too_large` past a size limit; 400 `too_many_fields`,
+ *   `too_many_files` or `too_many_parts` past the plugin's count limits; 400 `invalid_multipart`
+ *   on a bad body.
  */
 export async function readMultipart(
   request: FastifyRequest,
@@ -31,7 +43,9 @@ export async function readMultipart(
 
   // Counting the raw stream also covers chunked requests, which declare no length. The listener
   // goes on in the same tick as the plugin's pipe, so it sees every chunk the parser sees.
-  const parts = request.parts();
+  const parts = request.parts({
+    limits: { fieldSize: budget.fieldLimit, fileSize: budget.attachmentLimit },
+  });
   request.raw.on('data', budget.countRequest);
   const fields: Record<string, unknown> = {};
   const uploads: Upload[] = [];
@@ -40,6 +54,8 @@ export async function readMultipart(
       budget.check();
       if (part.type === 'file') {
         uploads.push(await readFile(part, budget));
+      } else if (part.valueTruncated) {
+        throw budget.fieldTooLarge(part.fieldname);
       } else if (part.fieldname === 'to' || part.fieldname === 'to[]') {
         fields.to = [...((fields.to as string[] | undefined) ?? []), String(part.value)];
       } else {
@@ -59,6 +75,7 @@ type Budget = ReturnType<typeof createBudget>;
 
 function createBudget(limits: MultipartLimits) {
   const attachmentLimit = limits.attachmentBytes ?? MAX_ATTACHMENT_BYTES;
+  const fieldLimit = limits.fieldBytes ?? limits.requestBytes;
   let requestBytes = 0;
   let attachmentBytes = 0;
   const requestTooLarge = () =>
@@ -73,10 +90,28 @@ function createBudget(limits: MultipartLimits) {
       'payload_too_large',
       `The attachments total more than Front's limit of ${attachmentLimit} bytes per message.`,
     );
+  const attachmentTooLarge = (filename: string) =>
+    new HttpError(
+      413,
+      'payload_too_large',
+      `The attachment ${JSON.stringify(filename)} is larger than Front's limit of ` +
+        `${attachmentLimit} bytes for the attachments of one message.`,
+    );
+  const fieldTooLarge = (name: string) =>
+    new HttpError(
+      413,
+      'payload_too_large',
+      `The form field ${JSON.stringify(name)} is larger than this server's limit of ` +
+        `${fieldLimit} bytes.`,
+    );
 
   return {
+    attachmentLimit,
+    fieldLimit,
     requestTooLarge,
     attachmentsTooLarge,
+    attachmentTooLarge,
+    fieldTooLarge,
     countRequest: (chunk: Buffer) => {
       requestBytes += chunk.length;
     },
@@ -97,29 +132,35 @@ async function readFile(part: MultipartFile, budget: Budget): Promise<Upload> {
     budget.check();
     chunks.push(chunk);
   }
-  // The plugin's own per-file cap truncates the stream and flags it, without throwing here.
-  if (part.file.truncated) throw budget.attachmentsTooLarge();
+  // The plugin's per-file cap truncates the stream and flags it, without throwing here.
+  if (part.file.truncated) throw budget.attachmentTooLarge(part.filename);
   return { filename: part.filename, contentType: part.mimetype, data: Buffer.concat(chunks) };
 }
 
 // The rest of a refused body is not worth reading: without `connection: close`, Node would read it
 // to the end to keep the connection alive, however large it is.
 function refuse<T>(reply: FastifyReply, error: T): T {
-  const status = error instanceof HttpError ? error.status : statusCodeOf(error);
-  if (status === 413) reply.header('connection', 'close');
+  reply.header('connection', 'close');
   return error;
 }
 
-// Our own limits and the plugin's (parts, files, fields: 413) keep their 4xx; anything else is a
+// The plugin's count limits are not about size, so they get a 400 that says which count it was
+// rather than its 413. Our own limits and the plugin's other 4xx keep theirs; anything else is a
 // body that is not valid multipart.
+const COUNT_LIMITS = new Map([
+  ['FST_FIELDS_LIMIT', { code: 'too_many_fields', what: 'fields' }],
+  ['FST_FILES_LIMIT', { code: 'too_many_files', what: 'files' }],
+  ['FST_PARTS_LIMIT', { code: 'too_many_parts', what: 'parts' }],
+]);
+
 function asMultipartError(error: unknown): unknown {
   if (error instanceof HttpError) return error;
-  const status = statusCodeOf(error);
-  if (status !== undefined && status >= 400 && status < 500) return error;
-  return new HttpError(400, 'invalid_multipart', 'The multipart body could not be read.');
-}
-
-function statusCodeOf(error: unknown): number | undefined {
+  const countLimit = COUNT_LIMITS.get(String((error as { code?: unknown } | null)?.code));
+  if (countLimit) {
+    const message = `The form has more ${countLimit.what} than this server accepts in one message.`;
+    return new HttpError(400, countLimit.code, message);
+  }
   const status = (error as { statusCode?: unknown } | null)?.statusCode;
-  return typeof status === 'number' ? status : undefined;
+  if (typeof status === 'number' && status >= 400 && status < 500) return error;
+  return new HttpError(400, 'invalid_multipart', 'The multipart body could not be read.');
 }

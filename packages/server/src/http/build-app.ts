@@ -3,7 +3,7 @@ import { registerApiRoutes } from '../api/api-routes.ts';
 import { registerFrontRoutes } from '../front/front-routes.ts';
 import type { ServerContext } from '../workers/worker-context.ts';
 import { registerAttachmentRoute } from './attachment-route.ts';
-import { createErrorHandler } from './error-handler.ts';
+import { createErrorHandler, handleClientError } from './error-handler.ts';
 
 /** The HTTP app: Front routes (raw bodies, signed), the REST API, attachments and operations. */
 export async function buildApp(context: ServerContext): Promise<FastifyInstance> {
@@ -13,6 +13,8 @@ export async function buildApp(context: ServerContext): Promise<FastifyInstance>
     bodyLimit: context.config.bodyLimitBytes,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // What Node's parser refuses before routing (a 20 kB URL, say) gets our error shape too.
+    clientErrorHandler: handleClientError,
   });
   app.setErrorHandler(createErrorHandler(context.logger));
   app.setNotFoundHandler((_request, reply) =>

@@ -1,3 +1,5 @@
+import { type ServerResponse, STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { ValidationError } from '@frontbridge/sdk';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -21,6 +23,58 @@ export function createErrorHandler(logger: Logger) {
     }
     return reply.code(status).send({ error: { code, message } });
   };
+}
+
+/**
+ * Fastify's `clientErrorHandler`: answers, in the REST API's shape, what Node's HTTP parser refuses
+ * before there is a request to route (URL and headers past its size limit, a malformed request
+ * line, a request too slow to arrive). With no parsed URL to tell Front's routes from ours, every
+ * such answer takes the REST API's shape. The connection is closed, as the parser cannot go on.
+ */
+export function handleClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  // A reset connection has no one left to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+
+  // A response already under way on this connection would be corrupted by a second status line,
+  // so then the connection is only closed (Node's own handler makes the same check).
+  const inFlight = (socket as { _httpMessage?: ServerResponse })._httpMessage;
+  if (socket.writable && !inFlight?.headersSent) {
+    const { status, code, message } = describeClientError(error.code);
+    const body = JSON.stringify({ error: { code, message } });
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+        'content-type: application/json; charset=utf-8\r\n' +
+        `content-length: ${Buffer.byteLength(body)}\r\n` +
+        'connection: close\r\n\r\n' +
+        body,
+    );
+  }
+  socket.destroy(error);
+}
+
+function describeClientError(code: string | undefined) {
+  switch (code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return {
+        status: 431,
+        code: 'headers_too_large',
+        message: 'The URL and headers are larger than this server accepts.',
+      };
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return {
+        status: 413,
+        code: 'payload_too_large',
+        message: 'The chunk extensions are larger than this server accepts.',
+      };
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return {
+        status: 408,
+        code: 'request_timeout',
+        message: 'The request took too long to arrive.',
+      };
+    default:
+      return { status: 400, code: 'bad_request', message: 'The request is malformed.' };
+  }
 }
 
 function describe(error: FastifyError): { status: number; code: string; message: string } {

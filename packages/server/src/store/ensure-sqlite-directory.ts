@@ -19,9 +19,10 @@ export async function ensureSqliteDirectory(path: string): Promise<void> {
     const handle = await open(file, 'a', 0o600);
     await handle.close();
   } catch (error) {
+    // Neutral advice: `serve` and `migrate` take the path from DATABASE_URL, `dev` from --data.
     throw new ConfigError(
       `Cannot use ${file} as the database (${(error as Error).message}). ` +
-        'Choose a writable folder with --data or DATABASE_URL.',
+        'Choose a path in a folder that this process can create and write to.',
     );
   }
 }

@@ -7,9 +7,11 @@ import type { Database } from './schema.ts';
  * by the schema name. Several instances starting at once queue on the lock: the first creates the
  * schema and runs the migrations, the others then find nothing left to do. The lock is per schema
  * so unrelated schemas in one database (test runs, tenants) never wait on each other.
+ *
+ * @returns the names of the migrations this call applied, oldest first.
  */
-export async function migratePostgres(db: Kysely<Database>, schema: string): Promise<void> {
-  await db.connection().execute(async (connection) => {
+export async function migratePostgres(db: Kysely<Database>, schema: string): Promise<string[]> {
+  return db.connection().execute(async (connection) => {
     const key = `frontbridge.migrate.${schema}`;
     await sql`select pg_advisory_lock(hashtext(${key}))`.execute(connection);
     try {
@@ -21,8 +23,9 @@ export async function migratePostgres(db: Kysely<Database>, schema: string): Pro
         // Without it Kysely looks for its bookkeeping table in every schema of the database.
         migrationTableSchema: schema,
       });
-      const { error } = await migrator.migrateToLatest();
+      const { error, results } = await migrator.migrateToLatest();
       if (error) throw error;
+      return (results ?? []).map((result) => result.migrationName);
     } finally {
       await sql`select pg_advisory_unlock(hashtext(${key}))`.execute(connection);
     }

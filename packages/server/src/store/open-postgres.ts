@@ -33,12 +33,14 @@ export async function openPostgresStore(url: string, options: OpenStoreOptions):
   // and the pool discards the broken client when it comes back.
   pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  let applied: string[];
   try {
-    await migratePostgres(db, schema);
+    applied = await migratePostgres(db, schema);
   } catch (error) {
     await db.destroy();
     throw error;
   }
+  options.onMigrationsApplied?.(applied);
 
   const notifier = new PostgresNotifier({
     client,

@@ -36,6 +36,8 @@ export interface OpenStoreOptions {
   retryWindowMs?: number;
   /** PostgreSQL only: told when a pooled or LISTEN connection fails (it is replaced, not fatal). */
   onConnectionError?: (error: Error) => void;
+  /** Told the names of the migrations this call applied, oldest first; empty when none were due. */
+  onMigrationsApplied?: (names: string[]) => void;
 }
 
 /**
@@ -57,11 +59,13 @@ export async function openStore(
   const store = openSqlite(path, options);
 
   const migrator = new Migrator({ db: store.db, provider: createMigrationProvider(store.dialect) });
-  const { error } = await migrator.migrateToLatest();
+  const { error, results } = await migrator.migrateToLatest();
   if (error) {
     await store.db.destroy();
     throw error;
   }
+  // Without an error, every result is an applied migration.
+  options.onMigrationsApplied?.((results ?? []).map((result) => result.migrationName));
   // After migrating: the checkpointer's connection must not see a half-built schema mid-change.
   const checkpointer = store.file ? startSqliteCheckpointer(store.file) : undefined;
   return new KyselyStore(store.db, store.dialect, {
@@ -76,6 +80,7 @@ function openSqlite(path: string, options: OpenStoreOptions) {
   const file = inMemory ? path : resolve(path);
   const database = new Sqlite(file);
   // The file holds delivery signing secrets; SQLite gives its -wal and -shm files the same mode.
+  // ensureSqliteDirectory creates new files owner-only; this also narrows one that already existed.
   if (!inMemory) chmodSync(file, 0o600);
   database.pragma('journal_mode = WAL');
   database.pragma(`synchronous = ${options.sqliteSynchronous ?? 'NORMAL'}`);

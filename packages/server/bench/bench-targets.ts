@@ -3,9 +3,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { Agent, request } from 'node:http';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { signFrontRequest } from '@frontbridge/sdk';
 import { buildMessageEvent } from '@frontbridge/sdk/testing';
+import { buildBundle } from '../../cli/scripts/build-bundle.ts';
 import { createAccount, openStore } from '../src/index.ts';
 
 /** The app secret every bench server and the baseline are started with. */
@@ -23,14 +27,56 @@ export interface Target {
  * Chrome DevTools' Performance panel).
  */
 export async function spawnTarget(script: string, env: Record<string, string>): Promise<Target> {
-  const profileDir = process.env.BENCH_CPU_PROFILE;
-  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', script], {
+  const child = spawn(process.execPath, [...profileFlags(), '--import', 'tsx', script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const [line] = await once(createInterface({ input: child.stdout }), 'line');
   return { url: (JSON.parse(String(line)) as { url: string }).url, process: child };
+}
+
+function profileFlags(): string[] {
+  const profileDir = process.env.BENCH_CPU_PROFILE;
+  return profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+}
+
+// Inside the repository, so the bundle's external packages resolve from its node_modules.
+const BUNDLE_DIR = join(fileURLToPath(new URL('../../cli/.tmp/', import.meta.url)), 'bench-bundle');
+let bundle: Promise<string> | undefined;
+
+/**
+ * Starts `frontbridge serve --dev` the way production runs it: from the bundle `npm run build`
+ * makes (built afresh once per bench run), without a TypeScript loader, logging at `LOG_LEVEL`
+ * (default `info`) to /dev/null. Resolves once `/healthz` answers.
+ */
+export async function spawnServer(env: Record<string, string>): Promise<Target> {
+  bundle ??= buildBundle(BUNDLE_DIR);
+  const port = await freePort();
+  const child = spawn(process.execPath, [...profileFlags(), await bundle, 'serve', '--dev'], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`frontbridge serve exited (${child.exitCode})`);
+    const up = await fetch(`${url}/healthz`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (up) return { url, process: child };
+    if (Date.now() > deadline) throw new Error('frontbridge serve did not answer /healthz');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
 }
 
 /** Stops a target with SIGTERM (a graceful shutdown) and waits for it to exit. */

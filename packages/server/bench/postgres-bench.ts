@@ -14,6 +14,7 @@ import {
   BENCH_WEBHOOK_PATH,
   createWebhookSender,
   seedBenchChannel,
+  spawnServer,
   spawnTarget,
   stopTarget,
   type Target,
@@ -113,12 +114,8 @@ async function measureInstances(count: number, deliverUrl: string): Promise<Phas
     PUBLIC_URL: 'http://127.0.0.1:1',
     FRONT_API_URL: 'http://127.0.0.1:1',
     DATABASE_URL: database.url,
-    PORT: '0',
-    HOST: '127.0.0.1',
   };
-  const instances = await Promise.all(
-    Array.from({ length: count }, () => spawnTarget(here('../test/fixtures/serve-child.ts'), env)),
-  );
+  const instances = await Promise.all(Array.from({ length: count }, () => spawnServer(env)));
   const urls = instances.map((instance) => `${instance.url}${BENCH_WEBHOOK_PATH}`);
   try {
     await throughput(urls, instances); // warm-up: JIT, pool connections, PostgreSQL caches

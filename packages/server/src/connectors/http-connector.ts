@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import {
   type Agent,
   Agent as HttpAgent,
@@ -7,7 +8,6 @@ import {
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { isIP } from 'node:net';
-import { Webhook } from 'standardwebhooks';
 import type { Connector, Delivery, DeliveryContext, DeliveryOutcome } from './connector.ts';
 import {
   assertDeliverUrlAllowed,
@@ -74,43 +74,61 @@ function post(
   context: DeliveryContext,
 ): Promise<DeliveryOutcome> {
   const body = JSON.stringify(delivery.payload);
-  const sentAt = new Date(context.now());
-  const signature = new Webhook(context.account.signingSecret).sign(delivery.id, sentAt, body);
+  const timestamp = String(Math.floor(context.now() / 1000));
   const headers = {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(body),
     'webhook-id': delivery.id,
-    'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
-    'webhook-signature': signature,
+    'webhook-timestamp': timestamp,
+    'webhook-signature': signStandardWebhook(
+      context.account.signingSecret,
+      `${delivery.id}.${timestamp}.${body}`,
+    ),
   };
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-  const signal = AbortSignal.timeout(context.timeoutMs);
 
   return new Promise((resolve) => {
+    let timedOut = false;
     const outgoing = send(
       target,
       {
         method: 'POST',
         agent,
         headers,
-        signal,
         ...(pinned && !isIP(target.hostname) ? { lookup: pinnedLookup(pinned) } : {}),
       },
       (response) => {
+        clearTimeout(timer);
         // The answer is the status; the body is drained so the connection can be reused.
         response.on('error', () => {});
         response.resume();
         resolve(outcomeOf(response));
       },
     );
+    // The whole attempt, from connecting to the status line, within the timeout.
+    const timer = setTimeout(() => {
+      timedOut = true;
+      outgoing.destroy(new Error('Receiver timed out'));
+    }, context.timeoutMs);
     outgoing.on('error', () => {
+      clearTimeout(timer);
       resolve({
         outcome: 'retry',
-        reason: signal.aborted ? 'Receiver timed out' : 'Receiver unreachable',
+        reason: timedOut ? 'Receiver timed out' : 'Receiver unreachable',
       });
     });
     outgoing.end(body);
   });
+}
+
+/**
+ * The Standard Webhooks `v1` signature: HMAC-SHA256 with the secret's base64 bytes (after its
+ * `whsec_` prefix) over `id.timestamp.body`. Node's own HMAC, about ten times faster than the
+ * reference library's JavaScript one; the tests check every signature with that library.
+ */
+export function signStandardWebhook(secret: string, content: string): string {
+  const key = Buffer.from(secret.startsWith('whsec_') ? secret.slice(6) : secret, 'base64');
+  return `v1,${createHmac('sha256', key).update(content).digest('base64')}`;
 }
 
 /** A `lookup` that answers with the addresses the policy already checked, never asking DNS again. */

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { JobRow, Store } from '../store/store.ts';
 
+const DEFAULT_CLAIM_COALESCE_MS = 2;
+
 /**
  * How a job handler ended: done, try again later, or give up for good; `settled` when the handler
  * already completed the job in a transaction of its own (with the work it recorded).
@@ -26,6 +28,11 @@ export interface JobRunnerOptions {
   retryMaxDelayMs: number;
   now: () => number;
   random: () => number;
+  /**
+   * While jobs are running, claims are at least this far apart (default 2 ms): jobs enqueued
+   * meanwhile wait for one claim that takes them together instead of a claim each.
+   */
+  claimCoalesceMs?: number;
   onFinished?: (job: JobRow, result: JobResult, durationMs: number) => void;
 }
 
@@ -36,7 +43,9 @@ export interface JobRunnerOptions {
  * Claims are batched: when slots free up and fewer jobs are waiting in hand than there are free
  * slots, one claim takes enough to fill every slot and as many again. A claim is a write, and one
  * per job would cost more than the job's own bookkeeping. Jobs in hand keep their lease (the
- * heartbeat extends every lease this runner holds) and are released on stop.
+ * heartbeat extends every lease this runner holds) and are released on stop. Under load, claims are
+ * also spaced a little (`claimCoalesceMs`) while other jobs run, so one claim takes what several
+ * commits enqueued; an idle runner claims at once.
  */
 export class JobRunner {
   readonly #options: JobRunnerOptions;
@@ -45,6 +54,7 @@ export class JobRunner {
   #timer: NodeJS.Timeout | undefined;
   #timerDue = 0;
   #claiming = false;
+  #lastClaimAt = Number.NEGATIVE_INFINITY;
   #wakeAgain = false;
   #stopped = true;
 
@@ -85,7 +95,11 @@ export class JobRunner {
     try {
       const { concurrency } = this.#options;
       const free = concurrency - this.#running.size;
-      if (free > 0 && this.#inHand.length < free) {
+      const coalesceLeft = this.#claimCoalesceLeft();
+      if (free > 0 && this.#inHand.length < free && coalesceLeft > 0) {
+        this.#scheduleWake(coalesceLeft);
+      } else if (free > 0 && this.#inHand.length < free) {
+        this.#lastClaimAt = performance.now();
         const limit = free + concurrency - this.#inHand.length;
         const claimed = await this.#claim(limit);
         this.#inHand.push(...claimed);
@@ -99,6 +113,13 @@ export class JobRunner {
     }
     if (this.#wakeAgain && this.#running.size < this.#options.concurrency) return this.wake();
     this.#scheduleWake(this.#options.pollIntervalMs);
+  }
+
+  // Milliseconds until the next claim may run; 0 when idle (no running job) or when due.
+  #claimCoalesceLeft(): number {
+    if (this.#running.size === 0) return 0;
+    const spacing = this.#options.claimCoalesceMs ?? DEFAULT_CLAIM_COALESCE_MS;
+    return Math.max(0, this.#lastClaimAt + spacing - performance.now());
   }
 
   #startInHand(): void {

@@ -8,8 +8,14 @@ import { type JobHandler, JobRunner } from '../../src/queue/job-runner.ts';
 import type { Store } from '../../src/store/store.ts';
 import { waitFor } from '../helpers/harness.ts';
 
-function runnerWith(store: Store, handlers: Record<string, JobHandler>, random = () => 0.5) {
+function runnerWith(
+  store: Store,
+  handlers: Record<string, JobHandler>,
+  random = () => 0.5,
+  claimCoalesceMs?: number,
+) {
   return new JobRunner({
+    ...(claimCoalesceMs === undefined ? {} : { claimCoalesceMs }),
     store,
     owner: 'test-worker',
     handlers,
@@ -55,6 +61,70 @@ describe('JobRunner', () => {
       await waitFor(async () => (await store.countPendingJobs()).sync === undefined);
       assert.equal(calls, 2);
     } finally {
+      await runner.stop(100);
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes jobs enqueued while others run in one claim, and claims at once when idle', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'frontbridge-runner-'));
+    const store = await openStore(`sqlite:${join(dir, 'runner.db')}`);
+    const claimed: string[][] = [];
+    const counting = new Proxy(store, {
+      get(target, property) {
+        if (property === 'claimJobs') {
+          return async (...args: Parameters<Store['claimJobs']>) => {
+            const rows = await target.claimJobs(...args);
+            claimed.push(rows.map((row) => row.job_key));
+            return rows;
+          };
+        }
+        const value = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    let release = () => {};
+    const blocked = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const ran: string[] = [];
+    // A long spacing, so the test does not race it: the second claim waits for it or for idle.
+    const runner = runnerWith(
+      counting,
+      {
+        sync: async (job) => {
+          ran.push(job.job_key);
+          if (job.job_key === 'first') await blocked;
+          return { type: 'done' };
+        },
+      },
+      () => 0.5,
+      60_000,
+    );
+    store.onJobsEnqueued(() => runner.wake());
+    runner.start();
+    const enqueue = (key: string) =>
+      store.enqueueJobs([
+        { kind: 'sync', key, channelId: 'cha_1', payload: {}, runAt: Date.now() },
+      ]);
+    try {
+      await waitFor(async () => claimed.length === 1);
+      await enqueue('first');
+      await waitFor(async () => ran.includes('first'));
+      assert.deepEqual(claimed.at(-1), ['first'], 'an idle runner claims at once');
+      const claimsSoFar = claimed.length;
+      for (const key of ['second', 'third', 'fourth']) await enqueue(key);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(claimed.length, claimsSoFar, 'no claim while a job runs and the spacing lasts');
+      assert.deepEqual(ran, ['first']);
+
+      release();
+      await waitFor(async () => ran.length === 4);
+      assert.deepEqual(ran, ['first', 'second', 'third', 'fourth']);
+      assert.deepEqual(claimed[claimsSoFar], ['second', 'third', 'fourth'], 'one claim took them');
+    } finally {
+      release();
       await runner.stop(100);
       await store.close();
       await rm(dir, { recursive: true, force: true });

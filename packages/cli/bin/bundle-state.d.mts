@@ -1,0 +1,6 @@
+/** See bundle-state.mjs. */
+export function bundleState(
+  bundleFile: URL,
+  sourcesFile: URL,
+  rootDir: URL,
+): 'fresh' | 'stale' | 'absent';

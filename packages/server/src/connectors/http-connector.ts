@@ -8,6 +8,7 @@ import {
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { isIP } from 'node:net';
+import { urlToHttpOptions } from 'node:url';
 import type { Connector, Delivery, DeliveryContext, DeliveryOutcome } from './connector.ts';
 import {
   assertDeliverUrlAllowed,
@@ -41,6 +42,7 @@ export interface HttpConnectorOptions {
 export function createHttpConnector(options: HttpConnectorOptions = {}): Connector {
   const kept = { keepAlive: true, timeout: IDLE_SOCKET_MS, maxSockets: MAX_SOCKETS_PER_HOST };
   const agents = { 'http:': new HttpAgent(kept), 'https:': new HttpsAgent(kept) };
+  const targets = new ParsedUrls();
   return {
     deliver: async (delivery, context) => {
       const url = context.account.deliverUrl;
@@ -53,11 +55,11 @@ export function createHttpConnector(options: HttpConnectorOptions = {}): Connect
       } catch (error) {
         return { outcome: 'failed', reason: (error as Error).message };
       }
-      const target = new URL(url);
+      const target = targets.get(url);
       const agent =
-        target.protocol === 'https:'
+        target.url.protocol === 'https:'
           ? agents['https:']
-          : target.protocol === 'http:'
+          : target.url.protocol === 'http:'
             ? agents['http:']
             : undefined;
       if (!agent) return { outcome: 'failed', reason: 'The deliver URL is not http or https' };
@@ -66,8 +68,30 @@ export function createHttpConnector(options: HttpConnectorOptions = {}): Connect
   };
 }
 
+interface Target {
+  url: URL;
+  requestOptions: ReturnType<typeof urlToHttpOptions>;
+}
+
+// Every delivery of an account goes to the same URL: parse it (and its request options) once.
+class ParsedUrls {
+  static readonly MAX = 1000;
+  readonly #parsed = new Map<string, Target>();
+
+  get(url: string): Target {
+    let target = this.#parsed.get(url);
+    if (!target) {
+      const parsed = new URL(url);
+      target = { url: parsed, requestOptions: urlToHttpOptions(parsed) };
+      if (this.#parsed.size >= ParsedUrls.MAX) this.#parsed.clear();
+      this.#parsed.set(url, target);
+    }
+    return target;
+  }
+}
+
 function post(
-  target: URL,
+  target: Target,
   agent: Agent,
   pinned: string[] | undefined,
   delivery: Delivery,
@@ -85,17 +109,17 @@ function post(
       `${delivery.id}.${timestamp}.${body}`,
     ),
   };
-  const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  const send = target.url.protocol === 'https:' ? httpsRequest : httpRequest;
 
   return new Promise((resolve) => {
     let timedOut = false;
     const outgoing = send(
-      target,
       {
+        ...target.requestOptions,
         method: 'POST',
         agent,
         headers,
-        ...(pinned && !isIP(target.hostname) ? { lookup: pinnedLookup(pinned) } : {}),
+        ...(pinned && !isIP(target.url.hostname) ? { lookup: pinnedLookup(pinned) } : {}),
       },
       (response) => {
         clearTimeout(timer);

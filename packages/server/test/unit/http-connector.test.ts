@@ -21,12 +21,18 @@ interface Answer {
 
 // A real loopback receiver: each test sets how it answers and reads what it saw.
 let answer: Answer = { status: 204 };
-const seen: Array<{ headers: IncomingHttpHeaders; body: string; remotePort: number }> = [];
+const seen: Array<{
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+  remotePort: number;
+}> = [];
 const receiver = createServer((request, response) => {
   const chunks: Buffer[] = [];
   request.on('data', (chunk: Buffer) => chunks.push(chunk));
   request.on('end', () => {
     seen.push({
+      url: request.url ?? '',
       headers: request.headers,
       body: Buffer.concat(chunks).toString('utf8'),
       remotePort: request.socket.remotePort ?? 0,
@@ -67,6 +73,23 @@ describe('http connector', () => {
     assert.equal(request.headers['content-type'], 'application/json');
     const headers = request.headers as Record<string, string>;
     assert.deepEqual(new Webhook(SECRET).verify(request.body, headers), { text: 'hi' });
+  });
+
+  it("keeps the deliver URL's path, query and credentials on every attempt", async () => {
+    answer = { status: 200 };
+    seen.length = 0;
+    const connector = createHttpConnector();
+    const url = `http://bot:s3cret@${baseUrl.slice('http://'.length)}/in/frontbridge?tenant=7`;
+    for (let index = 0; index < 2; index++) {
+      assert.equal((await connector.deliver(delivery, contextWith(url))).outcome, 'delivered');
+    }
+    assert.deepEqual(
+      seen.map((request) => [request.url, request.headers.authorization]),
+      Array(2).fill([
+        '/in/frontbridge?tenant=7',
+        `Basic ${Buffer.from('bot:s3cret').toString('base64')}`,
+      ]),
+    );
   });
 
   it('reuses one kept-alive connection for consecutive deliveries', async () => {

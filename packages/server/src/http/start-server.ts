@@ -80,6 +80,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const heartbeat = startLeaseHeartbeat({
     store,
     owner,
+    heldJobIds: () => runner.heldJobIds(),
     leaseMs: config.jobLeaseMs,
     now: context.now,
     logger: context.logger,

@@ -50,6 +50,7 @@ export interface JobRunnerOptions {
 export class JobRunner {
   readonly #options: JobRunnerOptions;
   readonly #running = new Set<Promise<void>>();
+  readonly #runningIds = new Set<number>();
   #inHand: JobRow[] = [];
   #timer: NodeJS.Timeout | undefined;
   #timerDue = 0;
@@ -65,6 +66,11 @@ export class JobRunner {
   start(): void {
     this.#stopped = false;
     this.wake();
+  }
+
+  /** The jobs this runner holds a lease for: running or in hand (for the lease heartbeat). */
+  heldJobIds(): number[] {
+    return [...this.#runningIds, ...this.#inHand.map((job) => job.id)];
   }
 
   /** Looks for work now (called after every enqueue). */
@@ -160,6 +166,7 @@ export class JobRunner {
   async #run(job: JobRow): Promise<void> {
     const { handlers, logger, now } = this.#options;
     const started = now();
+    this.#runningIds.add(job.id);
     let result: JobResult;
     try {
       const handler = handlers[job.kind];
@@ -171,8 +178,10 @@ export class JobRunner {
       result = { type: 'retry', error: errorSummary(error).message };
     }
     await this.#settle(job, result).catch((error: unknown) => {
+      // The lease is no longer renewed: it runs out and the job is claimed again.
       logger.error({ jobId: job.id, err: errorSummary(error) }, 'job settle failed');
     });
+    this.#runningIds.delete(job.id);
     this.#options.onFinished?.(job, result, now() - started);
   }
 

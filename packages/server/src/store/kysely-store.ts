@@ -470,10 +470,12 @@ export class KyselyStore implements Store {
     });
   }
 
-  async extendLeases(owner: string, until: number): Promise<number> {
+  async extendLeases(owner: string, until: number, jobIds: readonly number[]): Promise<number> {
+    if (jobIds.length === 0) return 0;
     const result = await this.#db
       .updateTable('jobs')
       .set({ lease_expires_at: until })
+      .where('id', 'in', [...jobIds])
       .where('lease_owner', '=', owner)
       .where('status', '=', 'pending')
       .executeTakeFirst();

@@ -145,8 +145,13 @@ export interface Store {
     retry: { runAt: number; error: string },
   ): Promise<boolean>;
   failJob(id: number, owner: string, error: string): Promise<boolean>;
-  /** Pushes the lease of every job `owner` still holds to `until`; returns how many. */
-  extendLeases(owner: string, until: number): Promise<number>;
+  /**
+   * Pushes the leases of the listed jobs that `owner` still holds to `until`; returns how many.
+   * Only jobs a worker is actually running or holding in hand are listed: a job whose settlement
+   * failed (a full disk, say) must let its lease run out so it is claimed again, not be kept
+   * alive for as long as its owner lives.
+   */
+  extendLeases(owner: string, until: number, jobIds: readonly number[]): Promise<number>;
   /** Hands back every job `owner` still holds, so another worker can take it at once. */
   releaseLeases(owner: string): Promise<number>;
   /** Jobs not yet done or failed, by kind. */

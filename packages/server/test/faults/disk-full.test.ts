@@ -49,7 +49,10 @@ describe('faults: disk full for SQLite', {
 }, () => {
   let harness: Harness;
   before(async () => {
-    harness = await startHarness({ env: { DATABASE_URL: `sqlite:${join(disk ?? '', 'fb.db')}` } });
+    // Short leases: a job whose settlement hit the full disk is claimed again once its lease ends.
+    harness = await startHarness({
+      env: { DATABASE_URL: `sqlite:${join(disk ?? '', 'fb.db')}`, JOB_LEASE_SECONDS: '2' },
+    });
   });
   after(async () => {
     await harness?.close();

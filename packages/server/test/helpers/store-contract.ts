@@ -243,14 +243,24 @@ export function storeContract(
       assert.equal((await store.reserveRateSlot('front:channel:other', 60_000)).waitMs, 0);
     });
 
-    it('extends only the leases its owner holds', async () => {
+    it('extends only the listed leases its owner holds', async () => {
       const channel = await newChannel();
       await store.recordFrontMessage(frontRecord(channel, 'g'));
-      await store.claimJobs({ owner: 'w1', limit: 10, now: T0, leaseMs: 1000 });
-      assert.equal(await store.extendLeases('w2', T0 + 5000), 0);
-      assert.equal(await store.extendLeases('w1', T0 + 5000), 1);
+      await store.recordFrontMessage(
+        frontRecord(channel, 'g2', { deliveries: [{ id: 'dlv_g2', recipient: '+15551239999' }] }),
+      );
+      const claimed = await store.claimJobs({ owner: 'w1', limit: 10, now: T0, leaseMs: 1000 });
+      assert.equal(claimed.length, 2);
+      const [kept, dropped] = claimed.map((job) => job.id) as [number, number];
+      assert.equal(await store.extendLeases('w2', T0 + 5000, [kept, dropped]), 0);
+      assert.equal(await store.extendLeases('w1', T0 + 5000, []), 0);
+      assert.equal(await store.extendLeases('w1', T0 + 5000, [kept]), 1);
+      // The job left out keeps its old lease, so once it runs out another worker takes it.
       const stolen = await store.claimJobs({ owner: 'w2', limit: 10, now: T0 + 4999, leaseMs: 1 });
-      assert.equal(stolen.length, 0);
+      assert.deepEqual(
+        stolen.map((job) => job.id),
+        [dropped],
+      );
       await drain(store, 'w1');
     });
 

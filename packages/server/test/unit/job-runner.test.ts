@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createLogger, openStore } from '../../src/index.ts';
 import { type JobHandler, JobRunner } from '../../src/queue/job-runner.ts';
+import { startLeaseHeartbeat } from '../../src/queue/lease-heartbeat.ts';
 import type { Store } from '../../src/store/store.ts';
 import { waitFor } from '../helpers/harness.ts';
 
@@ -125,6 +126,70 @@ describe('JobRunner', () => {
       assert.deepEqual(claimed[claimsSoFar], ['second', 'third', 'fourth'], 'one claim took them');
     } finally {
       release();
+      await runner.stop(100);
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('lets the lease of a job it could not settle run out, so the job runs again', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'frontbridge-runner-'));
+    const store = await openStore(`sqlite:${join(dir, 'runner.db')}`);
+    // The first settlement fails as on a full disk; the job keeps its lease but nobody runs it.
+    let failSettle = true;
+    const flaky = new Proxy(store, {
+      get(target, property) {
+        if (property === 'completeJob' && failSettle) {
+          return async () => {
+            failSettle = false;
+            throw new Error('database or disk is full');
+          };
+        }
+        const value = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    let runs = 0;
+    const leaseMs = 300;
+    const runner = new JobRunner({
+      store: flaky,
+      owner: 'test-worker',
+      handlers: {
+        sync: async () => {
+          runs++;
+          return { type: 'done' };
+        },
+      },
+      logger: createLogger({ level: 'silent' }),
+      concurrency: 2,
+      leaseMs,
+      pollIntervalMs: 50,
+      retryBaseDelayMs: 100,
+      retryMaxDelayMs: 1000,
+      now: Date.now,
+      random: () => 0.5,
+    });
+    const heartbeat = startLeaseHeartbeat({
+      store: flaky,
+      owner: 'test-worker',
+      heldJobIds: () => runner.heldJobIds(),
+      leaseMs,
+      now: Date.now,
+      logger: createLogger({ level: 'silent' }),
+    });
+    store.onJobsEnqueued(() => runner.wake());
+    runner.start();
+    try {
+      await store.enqueueJobs([
+        { kind: 'sync', key: 'k1', channelId: 'cha_1', payload: {}, runAt: Date.now() },
+      ]);
+      await waitFor(async () => (await store.countPendingJobs()).sync === undefined, {
+        timeoutMs: 5000,
+        what: 'the job to be claimed again once its lease ran out',
+      });
+      assert.equal(runs, 2);
+    } finally {
+      heartbeat.stop();
       await runner.stop(100);
       await store.close();
       await rm(dir, { recursive: true, force: true });

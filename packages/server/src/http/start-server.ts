@@ -62,6 +62,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
           'database connection lost',
         ),
     }));
+  // A SQLite file has one server process: a lease already in it was left by one that died (kill -9,
+  // a power cut). Handed back now, its jobs run at once instead of when the lease would end.
+  if (!options.store && store.dialect === 'sqlite') {
+    const released = await store.releaseAllLeases();
+    if (released > 0) logger.warn({ released }, 'leases of a stopped process released');
+  }
   const context = createContext({ ...options, logger }, store);
   const owner = newId('worker', (size) => nodeRandomBytes(size));
   const runner = createRunner(context, options.random ?? Math.random, owner);

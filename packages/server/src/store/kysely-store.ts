@@ -492,6 +492,16 @@ export class KyselyStore implements Store {
     return Number(result.numUpdatedRows);
   }
 
+  async releaseAllLeases(): Promise<number> {
+    const result = await this.#db
+      .updateTable('jobs')
+      .set({ lease_owner: null, lease_expires_at: null })
+      .where('lease_owner', 'is not', null)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   async countPendingJobs(): Promise<Record<string, number>> {
     const rows = await this.#db
       .selectFrom('jobs')

@@ -154,6 +154,11 @@ export interface Store {
   extendLeases(owner: string, until: number, jobIds: readonly number[]): Promise<number>;
   /** Hands back every job `owner` still holds, so another worker can take it at once. */
   releaseLeases(owner: string): Promise<number>;
+  /**
+   * Hands back every lease, whoever holds it. Only for a process that knows no other worker runs
+   * on the database: a SQLite file at start, where any lease is a dead process's.
+   */
+  releaseAllLeases(): Promise<number>;
   /** Jobs not yet done or failed, by kind. */
   countPendingJobs(): Promise<Record<string, number>>;
   /**

@@ -20,12 +20,23 @@ export async function spawnServer(env: Record<string, string>): Promise<ChildSer
   });
   const exited = once(child, 'exit');
   const lines = createInterface({ input: child.stdout });
-  const first = await Promise.race([
-    once(lines, 'line').then(([line]) => String(line)),
+  // Warnings logged while starting (released leases, say) come first; the URL line is the one
+  // with a `url`. The reader keeps draining stdout afterwards, so the child never blocks on it.
+  const announced = new Promise<string>((resolve) => {
+    lines.on('line', (line) => {
+      try {
+        const { url } = JSON.parse(line) as { url?: string };
+        if (url) resolve(url);
+      } catch {
+        // Not a line of ours; keep reading.
+      }
+    });
+  });
+  const url = await Promise.race([
+    announced,
     exited.then(() => {
       throw new Error('The server process exited before listening');
     }),
   ]);
-  const { url } = JSON.parse(first) as { url: string };
   return { url, process: child, exited };
 }

@@ -243,6 +243,20 @@ export function storeContract(
       assert.equal((await store.reserveRateSlot('front:channel:other', 60_000)).waitMs, 0);
     });
 
+    it('hands back every lease at once when asked to release them all', async () => {
+      const channel = await newChannel();
+      await store.recordFrontMessage(frontRecord(channel, 'r1'));
+      await store.recordFrontMessage(
+        frontRecord(channel, 'r2', { deliveries: [{ id: 'dlv_r2', recipient: '+15551238888' }] }),
+      );
+      await store.claimJobs({ owner: 'w1', limit: 1, now: T0, leaseMs: 60_000 });
+      await store.claimJobs({ owner: 'w2', limit: 1, now: T0, leaseMs: 60_000 });
+      assert.equal(await store.releaseAllLeases(), 2);
+      const taken = await store.claimJobs({ owner: 'w3', limit: 10, now: T0 + 1, leaseMs: 1 });
+      assert.equal(taken.length, 2);
+      await drain(store, 'w3');
+    });
+
     it('extends only the listed leases its owner holds', async () => {
       const channel = await newChannel();
       await store.recordFrontMessage(frontRecord(channel, 'g'));

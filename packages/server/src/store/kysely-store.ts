@@ -482,21 +482,20 @@ export class KyselyStore implements Store {
     return Number(result.numUpdatedRows);
   }
 
-  async releaseLeases(owner: string): Promise<number> {
-    const result = await this.#db
-      .updateTable('jobs')
-      .set({ lease_owner: null, lease_expires_at: null })
-      .where('lease_owner', '=', owner)
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows);
+  releaseLeases(owner: string): Promise<number> {
+    return this.#releaseLeasesOf(owner);
   }
 
-  async releaseAllLeases(): Promise<number> {
+  releaseAllLeases(): Promise<number> {
+    return this.#releaseLeasesOf(undefined);
+  }
+
+  // `owner`'s leases, or every lease when `owner` is undefined.
+  async #releaseLeasesOf(owner: string | undefined): Promise<number> {
     const result = await this.#db
       .updateTable('jobs')
       .set({ lease_owner: null, lease_expires_at: null })
-      .where('lease_owner', 'is not', null)
+      .where('lease_owner', owner === undefined ? 'is not' : '=', owner ?? null)
       .where('status', '=', 'pending')
       .executeTakeFirst();
     return Number(result.numUpdatedRows);

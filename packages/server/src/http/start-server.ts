@@ -6,7 +6,7 @@ import { createBuiltInConnectors } from '../connectors/built-in-connectors.ts';
 import type { Connector } from '../connectors/connector.ts';
 import { createLogger } from '../logging/create-logger.ts';
 import { startJobPruner } from '../queue/job-pruner.ts';
-import { JobRunner } from '../queue/job-runner.ts';
+import { type JobHandler, JobRunner } from '../queue/job-runner.ts';
 import { startLeaseHeartbeat } from '../queue/lease-heartbeat.ts';
 import { createSharedRateLimitedFetch } from '../queue/shared-rate-limit.ts';
 import { openStore } from '../store/open-store.ts';
@@ -70,27 +70,31 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   }
   const context = createContext({ ...options, logger }, store);
   const owner = newId('worker', (size) => nodeRandomBytes(size));
-  const runner = createRunner(context, options.random ?? Math.random, owner);
-  context.backoffMs = (attempt) => runner.backoffMs(attempt);
+  const lanes = createLanes(context, options.random ?? Math.random, owner);
+  context.backoffMs = (attempt) => lanes[0].runner.backoffMs(attempt);
 
   const app = await buildApp(context);
   await app.listen({ port: config.port, host: config.host });
-  const unsubscribe = store.onJobsEnqueued(() => runner.wake());
-  runner.start();
+  const unsubscribe = store.onJobsEnqueued((kinds) => {
+    for (const lane of lanes) lane.runner.wake(kinds);
+  });
+  for (const lane of lanes) lane.runner.start();
   const pruner = startJobPruner({
     store,
     retentionMs: config.jobRetentionMs,
     now: context.now,
     logger: context.logger,
   });
-  const heartbeat = startLeaseHeartbeat({
-    store,
-    owner,
-    heldJobIds: () => runner.heldJobIds(),
-    leaseMs: config.jobLeaseMs,
-    now: context.now,
-    logger: context.logger,
-  });
+  const heartbeats = lanes.map((lane) =>
+    startLeaseHeartbeat({
+      store,
+      owner: lane.owner,
+      heldJobIds: () => lane.runner.heldJobIds(),
+      leaseMs: config.jobLeaseMs,
+      now: context.now,
+      logger: context.logger,
+    }),
+  );
 
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -104,8 +108,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     close: async () => {
       unsubscribe();
       await app.close();
-      await runner.stop(options.shutdownGraceMs ?? 5000);
-      heartbeat.stop();
+      const graceMs = options.shutdownGraceMs ?? 5000;
+      await Promise.all(lanes.map((lane) => lane.runner.stop(graceMs)));
+      for (const heartbeat of heartbeats) heartbeat.stop();
       pruner.stop();
       if (!options.store) await store.close();
       context.logger.info({}, 'server stopped');
@@ -158,17 +163,38 @@ function createContext(options: StartServerOptions, store: Store): ServerContext
   };
 }
 
-function createRunner(context: ServerContext, random: () => number, owner: string): JobRunner {
+/**
+ * Two lanes of work, each with its own runner and `WORKER_CONCURRENCY` slots: deliveries to the
+ * external system, and calls to Front (syncs and failure reports). Syncs wait for Front's rate
+ * limit while holding their slot, so a backlog of them must not hold up deliveries, and a slow
+ * receiver must not hold up syncs.
+ */
+function createLanes(context: ServerContext, random: () => number, owner: string) {
+  const lane = (name: string, handlers: Record<string, JobHandler>) => {
+    const laneOwner = `${owner}-${name}`;
+    return { owner: laneOwner, runner: createRunner(context, random, laneOwner, handlers) };
+  };
+  return [
+    lane('deliver', { deliver: (job) => runDeliverJob(context, job) }),
+    lane('front', {
+      sync: (job) => runSyncJob(context, job),
+      report_failure: (job) => runReportFailureJob(context, job),
+    }),
+  ] as const;
+}
+
+function createRunner(
+  context: ServerContext,
+  random: () => number,
+  owner: string,
+  handlers: Record<string, JobHandler>,
+): JobRunner {
   const { config, metrics } = context;
   return new JobRunner({
     store: context.store,
     owner,
     logger: context.logger,
-    handlers: {
-      deliver: (job) => runDeliverJob(context, job),
-      sync: (job) => runSyncJob(context, job),
-      report_failure: (job) => runReportFailureJob(context, job),
-    },
+    handlers,
     concurrency: config.workerConcurrency,
     leaseMs: config.jobLeaseMs,
     pollIntervalMs: config.pollIntervalMs,

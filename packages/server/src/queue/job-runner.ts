@@ -37,7 +37,8 @@ export interface JobRunnerOptions {
 }
 
 /**
- * Claims due jobs with a lease and runs them, up to `concurrency` at a time. It wakes at once when
+ * Claims due jobs of the kinds it has handlers for, with a lease, and runs them, up to
+ * `concurrency` at a time. It wakes at once when
  * told that jobs were enqueued, and otherwise polls (also reclaiming leases of crashed workers).
  *
  * Claims are batched: when slots free up and fewer jobs are waiting in hand than there are free
@@ -59,8 +60,12 @@ export class JobRunner {
   #wakeAgain = false;
   #stopped = true;
 
+  // The kinds this runner has handlers for: the only ones it claims.
+  readonly #kinds: readonly string[];
+
   constructor(options: JobRunnerOptions) {
     this.#options = options;
+    this.#kinds = Object.keys(options.handlers);
   }
 
   start(): void {
@@ -73,9 +78,10 @@ export class JobRunner {
     return [...this.#runningIds, ...this.#inHand.map((job) => job.id)];
   }
 
-  /** Looks for work now (called after every enqueue). */
-  wake(): void {
+  /** Looks for work now (called after every enqueue, with the kinds enqueued when known). */
+  wake(kinds?: readonly string[]): void {
     if (this.#stopped) return;
+    if (kinds && !kinds.some((kind) => this.#kinds.includes(kind))) return;
     if (this.#claiming) {
       this.#wakeAgain = true;
       return;
@@ -138,7 +144,7 @@ export class JobRunner {
 
   #claim(limit: number): Promise<JobRow[]> {
     const { store, owner, now, leaseMs } = this.#options;
-    return store.claimJobs({ owner, limit, now: now(), leaseMs });
+    return store.claimJobs({ owner, limit, now: now(), leaseMs, kinds: this.#kinds });
   }
 
   // One timer serves both the poll (other processes' jobs, expired leases) and this runner's own

@@ -13,14 +13,15 @@ export async function claimJobs(
   dialect: 'sqlite' | 'postgres',
   options: ClaimOptions,
 ): Promise<JobRow[]> {
-  const { owner, limit, now, leaseMs } = options;
+  const { owner, limit, now, leaseMs, kinds } = options;
   const rowLocking = sql.raw(dialect === 'postgres' ? 'for update skip locked' : '');
+  const ofKinds = kinds ? sql`and j.kind in (${sql.join([...kinds])})` : sql``;
   const result = await sql<JobRow>`
     update jobs set lease_owner = ${owner}, lease_expires_at = ${now + leaseMs},
       attempts = attempts + 1
     where id in (
       select j.id from jobs j
-      where j.status = 'pending' and j.run_at <= ${now}
+      where j.status = 'pending' and j.run_at <= ${now} ${ofKinds}
         and (j.lease_expires_at is null or j.lease_expires_at <= ${now})
         and (j.ordering_key is null or not exists (
           select 1 from jobs e

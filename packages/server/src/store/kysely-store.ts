@@ -49,7 +49,7 @@ export interface KyselyStoreOptions {
 export class KyselyStore implements Store {
   readonly dialect: StoreDialect;
   readonly #db: Kysely<Database>;
-  readonly #listeners = new Set<() => void>();
+  readonly #listeners = new Set<(kinds?: readonly string[]) => void>();
   readonly #now: () => number;
   readonly #beforeClose: (() => Promise<void>) | undefined;
   readonly #channelsByToken = new Map<string, { channel: ChannelRow; until: number }>();
@@ -122,7 +122,7 @@ export class KyselyStore implements Store {
     });
   }
 
-  onJobsEnqueued(listener: () => void): () => void {
+  onJobsEnqueued(listener: (kinds?: readonly string[]) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
@@ -233,7 +233,7 @@ export class KyselyStore implements Store {
     const write = batched
       ? () => batched.submit(record)
       : () => this.#writeOnce((trx) => this.#insertFrontMessage(trx, record));
-    return this.#recordOnce(write, async () => {
+    return this.#recordOnce(DELIVER_KINDS, write, async () => {
       const key = await this.#db
         .selectFrom('event_keys')
         .select('message_id')
@@ -309,6 +309,7 @@ export class KyselyStore implements Store {
         .where('external_id', '=', externalId)
         .executeTakeFirst();
     return this.#recordOnce(
+      SYNC_KINDS,
       () =>
         this.#writeOnce(async (trx) => {
           // Inside the transaction: SQLite has one connection, and the outer handle would wait on it.
@@ -441,7 +442,7 @@ export class KyselyStore implements Store {
 
   async enqueueJobs(jobs: NewJob[]): Promise<void> {
     await insertJobs(this.#db, jobs);
-    this.#notify();
+    this.#notify([...new Set(jobs.map((job) => job.kind))]);
   }
 
   claimJobs(options: ClaimOptions): Promise<JobRow[]> {
@@ -551,12 +552,13 @@ export class KyselyStore implements Store {
 
   // Runs a committed `write`; a unique-key race or an earlier copy yields the stored row.
   async #recordOnce(
+    kinds: readonly string[],
     write: () => Promise<MessageRow | undefined>,
     existing: () => Promise<MessageRow | undefined>,
   ): Promise<RecordResult> {
     const written = await write();
     if (written) {
-      this.#notify();
+      this.#notify(kinds);
       return { message: written, duplicate: false };
     }
     const stored = await existing();
@@ -570,12 +572,15 @@ export class KyselyStore implements Store {
     }
   }
 
-  #notify(): void {
-    for (const listener of this.#listeners) listener();
+  #notify(kinds: readonly string[]): void {
+    for (const listener of this.#listeners) listener(kinds);
   }
 }
 
 const COMPLETED = { status: 'done', lease_owner: null, lease_expires_at: null } as const;
+// What a recorded message enqueues: a Front message its deliveries, an API message its sync.
+const DELIVER_KINDS = ['deliver'] as const;
+const SYNC_KINDS = ['sync'] as const;
 
 /** Applies `patch` to a pending job `owner` still leases; false when the lease was lost. */
 async function finishJob(executor: Executor, id: number, owner: string, patch: Partial<JobRow>) {

@@ -17,9 +17,9 @@ export class PostgresStore extends KyselyStore {
     super.onJobsEnqueued(() => notifier.publish());
   }
 
-  override onJobsEnqueued(listener: () => void): () => void {
+  override onJobsEnqueued(listener: (kinds?: readonly string[]) => void): () => void {
     const local = super.onJobsEnqueued(listener);
-    const remote = this.#notifier.onNotify(listener);
+    const remote = this.#notifier.onNotify(() => listener());
     return () => {
       local();
       remote();

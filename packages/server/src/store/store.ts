@@ -60,6 +60,8 @@ export interface ImportRecord {
 export interface ClaimOptions {
   owner: string;
   limit: number;
+  /** Only jobs of these kinds (default: any kind). */
+  kinds?: readonly string[];
   now: number;
   leaseMs: number;
 }
@@ -93,8 +95,11 @@ export interface StoredAttachment {
  */
 export interface Store {
   readonly dialect: StoreDialect;
-  /** Called after a commit that enqueued jobs, so in-process workers wake at once. */
-  onJobsEnqueued(listener: () => void): () => void;
+  /**
+   * Called after a commit that enqueued jobs, so in-process workers wake at once; with the kinds
+   * enqueued when known (a wake-up from another instance does not say).
+   */
+  onJobsEnqueued(listener: (kinds?: readonly string[]) => void): () => void;
   ping(): Promise<void>;
   close(): Promise<void>;
 

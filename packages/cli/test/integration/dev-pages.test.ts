@@ -43,7 +43,13 @@ describe('frontbridge dev pages', () => {
     const errors: string[] = [];
     const chat = await browser.newPage();
     const inbox = await browser.newPage();
-    for (const page of [chat, inbox]) page.on('pageerror', (error) => errors.push(error.message));
+    for (const page of [chat, inbox]) {
+      page.on('pageerror', (error) => errors.push(error.message));
+      // A failed load (a missing /favicon.ico, say) shows only as a console error.
+      page.on('console', (message) => {
+        if (message.type() === 'error') errors.push(`${page.url()}: ${message.text()}`);
+      });
+    }
     await chat.goto(stack.chat.url);
     await inbox.goto(stack.emulator.url);
 

@@ -11,8 +11,13 @@ import { HttpError } from './http-error.ts';
  */
 export function createErrorHandler(logger: Logger) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const { status, code, message } = describe(error);
-    if (status >= 500) {
+    // A client that hangs up mid-body is no fault of ours, and a slow network does it thousands of
+    // times an hour: a debug line, and an answer (which no one reads) that is not a 5xx.
+    const aborted = isClientAbort(error, request);
+    const { status, code, message } = aborted ? CLIENT_ABORT : describe(error);
+    if (aborted) {
+      logger.debug({ route: request.routeOptions.url }, 'request aborted by client');
+    } else if (status >= 500) {
       logger.error(
         { err: { name: error.name, message: error.message }, route: request.routeOptions.url },
         'request failed',
@@ -101,6 +106,19 @@ function describe(error: FastifyError): { status: number; code: string; message:
     return { status, code: 'bad_request', message: 'The request is malformed.' };
   }
   return { status: 500, code: 'internal_error', message: 'Something went wrong on our side.' };
+}
+
+const CLIENT_ABORT = {
+  status: 400,
+  code: 'request_aborted',
+  message: 'The connection closed before the request body arrived.',
+};
+
+// Node destroys the request stream with this error when the connection closes mid-body. Its code,
+// ECONNRESET, would otherwise read as a database that went away.
+function isClientAbort(error: FastifyError, request: FastifyRequest): boolean {
+  if (error === request.raw.errored) return true;
+  return error.code === 'ECONNRESET' && error.message === 'aborted';
 }
 
 const UNAVAILABLE_CODES =

@@ -10,7 +10,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
     .option('--dev', 'allow http PUBLIC_URL and development defaults')
     .action(async (options: { dev?: boolean }) => {
       const config = loadConfig(io.env, { mode: options.dev ? 'development' : 'production' });
-      const logger = createLogger({ level: io.env.LOG_LEVEL ?? 'info' });
+      const logger = createLogger({ level: config.logLevel });
       const server = await startServer({ config, logger });
       const signal = await io.stopSignal;
       logger.info({ signal }, 'shutdown requested');

@@ -41,15 +41,22 @@ export async function registerApiRoutes(app: FastifyInstance, context: ServerCon
     limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 10, fields: 50 },
   });
 
-  app.post('/api/v1/messages', { onRequest: requireMessageMediaType }, async (request, reply) => {
-    const account = await authenticate(context, request);
-    const { fields, uploads } = await readMessageRequest(context, request, reply);
-    const message = await recordMessage(context, account, fields, uploads);
-    return reply.code(202).send({ id: message.id, status: message.status });
-  });
+  const authenticate = authenticateBeforeBody(context);
 
-  app.get('/api/v1/messages/:id', async (request) => {
-    const account = await authenticate(context, request);
+  // The key is checked first: whoever has none gets 401 before anything else, the body unread.
+  app.post(
+    '/api/v1/messages',
+    { onRequest: [authenticate, requireMessageMediaType] },
+    async (request, reply) => {
+      const account = accountOf(request);
+      const { fields, uploads } = await readMessageRequest(context, request, reply);
+      const message = await recordMessage(context, account, fields, uploads);
+      return reply.code(202).send({ id: message.id, status: message.status });
+    },
+  );
+
+  app.get('/api/v1/messages/:id', { onRequest: authenticate }, async (request) => {
+    const account = accountOf(request);
     const { id } = request.params as { id: string };
     const message = await context.store.getMessage(id);
     if (!message || message.account_id !== account.id) throw notFound('message');
@@ -62,17 +69,11 @@ const MESSAGE_MEDIA_TYPES = ['application/json', 'multipart/form-data'];
 // Before Fastify parses the body: its text/plain parser would hand the route a string, refused as
 // "expected object", and any other type would get its 415 with a generic message.
 async function requireMessageMediaType(request: FastifyRequest, reply: FastifyReply) {
-  const { headers } = request;
-  const contentType = headers['content-type'];
-  const hasBody =
-    contentType !== undefined ||
-    headers['transfer-encoding'] !== undefined ||
-    Number(headers['content-length'] ?? 0) > 0;
+  const contentType = request.headers['content-type'];
   const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();
-  if (!hasBody || (mediaType && MESSAGE_MEDIA_TYPES.includes(mediaType))) return;
+  if (!declaresBody(request) || (mediaType && MESSAGE_MEDIA_TYPES.includes(mediaType))) return;
 
-  // The body is left unread, so the connection cannot carry another request.
-  reply.header('connection', 'close');
+  refuseUnread(reply);
   throw new HttpError(
     415,
     'unsupported_media_type',
@@ -80,18 +81,48 @@ async function requireMessageMediaType(request: FastifyRequest, reply: FastifyRe
   );
 }
 
-async function authenticate(context: ServerContext, request: FastifyRequest): Promise<AccountRow> {
-  const header = request.headers.authorization ?? '';
-  const key = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
-  const account = key && (await context.store.findAccountByApiKeyHash(hashCredential(key)));
-  if (!account) {
+// The account each authenticated request was made with, found before its body was read.
+const accounts = new WeakMap<FastifyRequest, AccountRow>();
+
+// An onRequest hook: a key costs one hash and one indexed read, so a request without a valid one
+// is refused before the server reads (and holds) up to BODY_LIMIT_BYTES of its body.
+function authenticateBeforeBody(context: ServerContext) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const header = request.headers.authorization ?? '';
+    const key = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+    const account = key && (await context.store.findAccountByApiKeyHash(hashCredential(key)));
+    if (account) {
+      accounts.set(request, account);
+      return;
+    }
+    if (declaresBody(request)) refuseUnread(reply);
     throw new HttpError(
       401,
       'unauthorized',
       'Send a valid API key as "Authorization: Bearer <key>".',
     );
-  }
+  };
+}
+
+function accountOf(request: FastifyRequest): AccountRow {
+  const account = accounts.get(request);
+  // Only reachable if a route forgot its onRequest hook; refuse rather than act for no account.
+  if (!account) throw new HttpError(401, 'unauthorized', 'No API key was checked.');
   return account;
+}
+
+function declaresBody({ headers }: FastifyRequest): boolean {
+  return (
+    headers['content-type'] !== undefined ||
+    headers['transfer-encoding'] !== undefined ||
+    Number(headers['content-length'] ?? 0) > 0
+  );
+}
+
+// Answered before its body is read, a request leaves the rest of that body on the connection,
+// where it cannot be told from a next request.
+function refuseUnread(reply: FastifyReply): void {
+  reply.header('connection', 'close');
 }
 
 async function readMessageRequest(

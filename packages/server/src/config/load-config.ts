@@ -1,5 +1,6 @@
 import { ConfigError } from '@frontbridge/sdk';
 import { getCountries } from 'libphonenumber-js';
+import { levels } from 'pino';
 import {
   type DeliverUrlPolicy,
   deliverUrlPolicyFromEnv,
@@ -40,6 +41,10 @@ export interface ServerConfig {
   attachmentLinkTtlMs: number;
   /** Largest request body accepted, in bytes. */
   bodyLimitBytes: number;
+  /** How long a client may take to send one whole request, headers and body. */
+  requestTimeoutMs: number;
+  /** pino level of the JSON logs, or `silent`. */
+  logLevel: string;
   /** Which hosts deliver URLs may point at (SSRF guard); see deliver-url-policy.ts. */
   deliverUrlPolicy: DeliverUrlPolicy;
 }
@@ -64,7 +69,15 @@ const DEFAULTS = {
   FRONT_REQUESTS_PER_SECOND: '5',
   ATTACHMENT_LINK_TTL_SECONDS: '86400',
   BODY_LIMIT_BYTES: String(30 * 1024 * 1024),
+  // A 30 MiB upload (BODY_LIMIT_BYTES) arrives within a minute from an uplink of 4.2 Mbit/s or
+  // more, which any server calling the API has; a longer window only lets stalled bodies hold
+  // their memory and connection longer. Front's own requests are small and answered in 7 s.
+  REQUEST_TIMEOUT_SECONDS: '60',
+  LOG_LEVEL: 'info',
 } as const;
+
+// pino's own levels; it throws at start on any other name, which must be a ConfigError instead.
+const LOG_LEVELS = [...Object.keys(levels.values), 'silent'];
 
 /**
  * Reads and validates the server configuration.
@@ -111,6 +124,8 @@ export function loadConfig(
     frontRequestsPerSecond: integer('FRONT_REQUESTS_PER_SECOND', 1),
     attachmentLinkTtlMs: integer('ATTACHMENT_LINK_TTL_SECONDS', 60) * 1000,
     bodyLimitBytes: integer('BODY_LIMIT_BYTES', 1024),
+    requestTimeoutMs: integer('REQUEST_TIMEOUT_SECONDS', 1) * 1000,
+    logLevel: checkLogLevel(read('LOG_LEVEL') ?? '', problems),
     deliverUrlPolicy: deliverUrlPolicyFromEnv(env, mode, problems),
   };
   if (config.port > 65535) problems.push('PORT must be at most 65535');
@@ -175,6 +190,13 @@ function checkSynchronous(value: string, problems: string[]): SqliteSynchronous 
   if (upper === 'NORMAL' || upper === 'FULL') return upper;
   problems.push('SQLITE_SYNCHRONOUS must be NORMAL or FULL');
   return 'NORMAL';
+}
+
+function checkLogLevel(value: string, problems: string[]): string {
+  if (LOG_LEVELS.includes(value)) return value;
+  const names = `${LOG_LEVELS.slice(0, -1).join(', ')} or ${LOG_LEVELS.at(-1)}`;
+  problems.push(`LOG_LEVEL must be one of ${names}`);
+  return 'info';
 }
 
 function checkRegion(value: string, problems: string[]): string {

@@ -1,9 +1,12 @@
 import {
   buildAuthorizationResponse,
+  DEFAULT_TOLERANCE_MS,
   type FrontEvent,
   getHeader,
   parseFrontEvent,
+  SIGNATURE_HEADER,
   SignatureVerificationError,
+  TIMESTAMP_HEADER,
   verifyFrontRequest,
 } from '@frontbridge/sdk';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -24,14 +27,31 @@ export interface FrontRoute {
   method: 'POST' | 'DELETE';
   url: string;
   handler: FrontHandler;
+  /** Largest body taken on this route; default `BODY_LIMIT_BYTES`. */
+  bodyLimitBytes?: number;
 }
+
+// The channel URL receives `authorization` ({ type, payload: { channel_id } }, no other field
+// documented) and `list_addresses`; see shared/front-channel-api.md 3.2 and 3.3. Both are well
+// under 1 KiB, and this route answers anyone who can make up a fresh timestamp, before its
+// signature can be checked: 64 KiB leaves room for undocumented fields without letting such a
+// caller make the server hold BODY_LIMIT_BYTES per connection.
+const CHANNEL_URL_BODY_LIMIT_BYTES = 64 * 1024;
 
 /** Every Front-facing route, in one table so a test can prove each rejects unsigned requests. */
 export const FRONT_ROUTES: readonly FrontRoute[] = [
-  { method: 'POST', url: '/front', handler: handleChannelUrl },
+  {
+    method: 'POST',
+    url: '/front',
+    handler: handleChannelUrl,
+    bodyLimitBytes: CHANNEL_URL_BODY_LIMIT_BYTES,
+  },
   { method: 'POST', url: '/front/channels/:token', handler: handleChannelEvent },
   { method: 'DELETE', url: '/front/channels/:token', handler: handleChannelEvent },
 ];
+
+// The channel of each webhook request, found from its URL before the body was read.
+const channelsOfRequests = new WeakMap<FastifyRequest, ChannelRow>();
 
 /** Registers the Front routes with a raw-body parser, since signatures cover the exact bytes. */
 export async function registerFrontRoutes(app: FastifyInstance, context: ServerContext) {
@@ -46,6 +66,8 @@ export async function registerFrontRoutes(app: FastifyInstance, context: ServerC
     app.route({
       method: route.method,
       url: route.url,
+      bodyLimit: route.bodyLimitBytes ?? context.config.bodyLimitBytes,
+      onRequest: async (request, reply) => refuseBeforeBody(context, request, reply),
       handler: async (request, reply) => {
         const started = performance.now();
         await verifyOrReject(context, request, reply);
@@ -59,6 +81,48 @@ export async function registerFrontRoutes(app: FastifyInstance, context: ServerC
       },
     });
   }
+}
+
+/**
+ * Refuses from the headers and URL alone what the body could not redeem: a missing signature
+ * header, a timestamp outside the window (401), an unknown webhook token (404). Until the signature
+ * is checked anyone may call these routes, and reading the body first would let them make the
+ * server hold up to BODY_LIMIT_BYTES per connection.
+ */
+async function refuseBeforeBody(
+  context: ServerContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
+  const refused = headerRefusal(request, context.now());
+  if (refused) {
+    refuseUnread(reply);
+    return rejectUnverified(context, request, reply, refused);
+  }
+
+  const { token } = request.params as { token?: string };
+  if (token === undefined) return;
+  const channel = await context.store.findChannelByWebhookToken(token);
+  if (!channel) {
+    refuseUnread(reply);
+    throw new HttpError(404, 'unknown_channel', 'No channel has this webhook URL.');
+  }
+  channelsOfRequests.set(request, channel);
+}
+
+// A subset of verifyFrontRequest's checks, so that it refuses nothing the SDK would accept; the
+// SDK still runs on the whole body. Only presence and the window matter here: anyone can make up a
+// well-formed signature, which only the body can refute. (The SDK itself, run over an empty body,
+// would cost a failed HMAC and a thrown error on every genuine webhook.)
+function headerRefusal(request: FastifyRequest, now: number): string | undefined {
+  const signature = getHeader(request.headers, SIGNATURE_HEADER);
+  const timestamp = getHeader(request.headers, TIMESTAMP_HEADER);
+  if (!signature || !timestamp) return 'missing_header';
+  if (!/^\d+$/.test(timestamp)) return 'malformed_header';
+  const sentAt = Number(timestamp);
+  if (sentAt < now - DEFAULT_TOLERANCE_MS) return 'timestamp_too_old';
+  if (sentAt > now + DEFAULT_TOLERANCE_MS) return 'timestamp_in_future';
+  return undefined;
 }
 
 async function verifyOrReject(
@@ -76,13 +140,25 @@ async function verifyOrReject(
     });
   } catch (error) {
     if (!(error instanceof SignatureVerificationError)) throw error;
-    context.metrics.webhooks.inc({ type: 'unverified', outcome: '401' });
-    context.logger.warn(
-      { code: error.code, route: request.routeOptions.url },
-      'front request rejected',
-    );
-    await reply.code(401).send();
+    await rejectUnverified(context, request, reply, error.code);
   }
+}
+
+async function rejectUnverified(
+  context: ServerContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  code: string,
+): Promise<void> {
+  context.metrics.webhooks.inc({ type: 'unverified', outcome: '401' });
+  context.logger.warn({ code, route: request.routeOptions.url }, 'front request rejected');
+  await reply.code(401).send();
+}
+
+// Answered before its body is read, a request leaves the rest of that body on the connection,
+// where it cannot be told from a next request.
+function refuseUnread(reply: FastifyReply): void {
+  reply.header('connection', 'close');
 }
 
 function rawBodyOf(request: FastifyRequest): Buffer {
@@ -128,8 +204,8 @@ async function handleChannelEvent(
   request: FastifyRequest,
   event: FrontEvent,
 ) {
-  const { token } = request.params as { token: string };
-  const channel = await context.store.findChannelByWebhookToken(token);
+  const channel = channelsOfRequests.get(request);
+  // Only reachable if the route lost its onRequest hook; refuse rather than act for no channel.
   if (!channel) throw new HttpError(404, 'unknown_channel', 'No channel has this webhook URL.');
   checkNamedChannel(channel, event);
   // The 2019 docs describe `delete` as a bare DELETE without a body; treat it as one.

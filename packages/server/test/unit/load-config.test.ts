@@ -65,3 +65,43 @@ describe('loadConfig', () => {
     );
   });
 });
+
+describe('loadConfig REQUEST_TIMEOUT_SECONDS and LOG_LEVEL', () => {
+  it('defaults to a 60-second request timeout and the info log level', () => {
+    const config = loadConfig(VALID);
+
+    assert.equal(config.requestTimeoutMs, 60_000);
+    assert.equal(config.logLevel, 'info');
+  });
+
+  it('reads a request timeout in seconds and any pino level or silent', () => {
+    for (const level of ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']) {
+      const config = loadConfig({ ...VALID, REQUEST_TIMEOUT_SECONDS: '5', LOG_LEVEL: level });
+
+      assert.equal(config.requestTimeoutMs, 5000);
+      assert.equal(config.logLevel, level);
+    }
+  });
+
+  it('names a bad timeout and an unknown log level in the one ConfigError', () => {
+    for (const timeout of ['0', 'soon', '1.5']) {
+      assert.throws(
+        () =>
+          loadConfig({ ...VALID, REQUEST_TIMEOUT_SECONDS: timeout, LOG_LEVEL: 'loud', PORT: 'x' }),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError);
+          assert.match(
+            error.message,
+            /REQUEST_TIMEOUT_SECONDS must be a whole number of at least 1/,
+          );
+          assert.match(
+            error.message,
+            /LOG_LEVEL must be one of trace, debug, info, warn, error, fatal or silent/,
+          );
+          assert.match(error.message, /PORT/);
+          return true;
+        },
+      );
+    }
+  });
+});

@@ -1,9 +1,10 @@
 import multipart from '@fastify/multipart';
-import { formatIssues, MAX_ATTACHMENT_BYTES } from '@frontbridge/sdk';
+import { formatIssues } from '@frontbridge/sdk';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { hashCredential, newId } from '../accounts/credentials.ts';
 import { HttpError } from '../http/http-error.ts';
+import { refuseUnread } from '../http/refuse-unread.ts';
 import type { AccountRow, MessageRow } from '../store/store.ts';
 import type { ApiMessageContent } from '../workers/message-content.ts';
 import type { ServerContext } from '../workers/worker-context.ts';
@@ -38,7 +39,8 @@ type MessageInput = z.infer<typeof MessageInputSchema>;
 /** The external system's REST API: report messages, read their status. Bearer API key. */
 export async function registerApiRoutes(app: FastifyInstance, context: ServerContext) {
   await app.register(multipart, {
-    limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 10, fields: 50 },
+    // Size limits are readMultipart's, which sets them per request.
+    limits: { files: 10, fields: 50 },
   });
 
   const authenticate = authenticateBeforeBody(context);
@@ -117,12 +119,6 @@ function declaresBody({ headers }: FastifyRequest): boolean {
     headers['transfer-encoding'] !== undefined ||
     Number(headers['content-length'] ?? 0) > 0
   );
-}
-
-// Answered before its body is read, a request leaves the rest of that body on the connection,
-// where it cannot be told from a next request.
-function refuseUnread(reply: FastifyReply): void {
-  reply.header('connection', 'close');
 }
 
 async function readMessageRequest(

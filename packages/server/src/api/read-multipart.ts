@@ -2,6 +2,7 @@ import type { MultipartFile } from '@fastify/multipart';
 import { MAX_ATTACHMENT_BYTES } from '@frontbridge/sdk';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../http/http-error.ts';
+import { refuseUnread } from '../http/refuse-unread.ts';
 
 export type Upload = { filename: string; contentType: string; data: Uint8Array };
 
@@ -38,7 +39,8 @@ export async function readMultipart(
 ) {
   const budget = createBudget(limits);
   if (Number(request.headers['content-length']) > limits.requestBytes) {
-    throw refuse(reply, budget.requestTooLarge());
+    refuseUnread(reply);
+    throw budget.requestTooLarge();
   }
 
   // Counting the raw stream also covers chunked requests, which declare no length. The listener
@@ -64,7 +66,8 @@ export async function readMultipart(
     }
     budget.check();
   } catch (error) {
-    throw refuse(reply, asMultipartError(error));
+    refuseUnread(reply);
+    throw asMultipartError(error);
   } finally {
     request.raw.off('data', budget.countRequest);
   }
@@ -135,13 +138,6 @@ async function readFile(part: MultipartFile, budget: Budget): Promise<Upload> {
   // The plugin's per-file cap truncates the stream and flags it, without throwing here.
   if (part.file.truncated) throw budget.attachmentTooLarge(part.filename);
   return { filename: part.filename, contentType: part.mimetype, data: Buffer.concat(chunks) };
-}
-
-// The rest of a refused body is not worth reading: without `connection: close`, Node would read it
-// to the end to keep the connection alive, however large it is.
-function refuse<T>(reply: FastifyReply, error: T): T {
-  reply.header('connection', 'close');
-  return error;
 }
 
 // The plugin's count limits are not about size, so they get a 400 that says which count it was

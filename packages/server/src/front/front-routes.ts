@@ -12,6 +12,7 @@ import {
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hashCredential, newToken } from '../accounts/credentials.ts';
 import { HttpError } from '../http/http-error.ts';
+import { refuseUnread } from '../http/refuse-unread.ts';
 import type { ChannelRow } from '../store/store.ts';
 import type { ServerContext } from '../workers/worker-context.ts';
 import { handleImported, handleMessage } from './handle-message.ts';
@@ -153,12 +154,6 @@ async function rejectUnverified(
   context.metrics.webhooks.inc({ type: 'unverified', outcome: '401' });
   context.logger.warn({ code, route: request.routeOptions.url }, 'front request rejected');
   await reply.code(401).send();
-}
-
-// Answered before its body is read, a request leaves the rest of that body on the connection,
-// where it cannot be told from a next request.
-function refuseUnread(reply: FastifyReply): void {
-  reply.header('connection', 'close');
 }
 
 function rawBodyOf(request: FastifyRequest): Buffer {

@@ -1,10 +1,11 @@
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { registerApiRoutes } from '../api/api-routes.ts';
 import { registerFrontRoutes } from '../front/front-routes.ts';
 import type { ServerContext } from '../workers/worker-context.ts';
 import { registerAttachmentRoute } from './attachment-route.ts';
 import { createErrorHandler, handleClientError } from './error-handler.ts';
 import { HttpError } from './http-error.ts';
+import { refuseUnread } from './refuse-unread.ts';
 
 const NOT_FOUND = { error: { code: 'not_found', message: 'No such route.' } };
 
@@ -65,12 +66,6 @@ function registerOperationRoutes(app: FastifyInstance, context: ServerContext) {
     const body = await context.metrics.registry.metrics();
     return reply.header('content-type', context.metrics.registry.contentType).send(body);
   });
-}
-
-// Answered before its body is read, a request leaves the rest of that body on the connection,
-// where it cannot be told from a next request.
-function refuseUnread(reply: FastifyReply): FastifyReply {
-  return reply.header('connection', 'close');
 }
 
 function describeFrameworkError(error: FastifyError): FastifyError {

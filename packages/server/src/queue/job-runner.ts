@@ -50,8 +50,8 @@ export interface JobRunnerOptions {
  */
 export class JobRunner {
   readonly #options: JobRunnerOptions;
-  readonly #running = new Set<Promise<void>>();
-  readonly #runningIds = new Set<number>();
+  // Running jobs by id, each with the promise that ends when it is settled.
+  readonly #running = new Map<number, Promise<void>>();
   #inHand: JobRow[] = [];
   #timer: NodeJS.Timeout | undefined;
   #timerDue = 0;
@@ -75,7 +75,7 @@ export class JobRunner {
 
   /** The jobs this runner holds a lease for: running or in hand (for the lease heartbeat). */
   heldJobIds(): number[] {
-    return [...this.#runningIds, ...this.#inHand.map((job) => job.id)];
+    return [...this.#running.keys(), ...this.#inHand.map((job) => job.id)];
   }
 
   /** Looks for work now (called after every enqueue, with the kinds enqueued when known). */
@@ -94,7 +94,7 @@ export class JobRunner {
     this.#stopped = true;
     clearTimeout(this.#timer);
     const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
-    await Promise.race([Promise.allSettled([...this.#running]), grace]);
+    await Promise.race([Promise.allSettled(this.#running.values()), grace]);
     this.#inHand = [];
     await this.#options.store.releaseLeases(this.#options.owner);
   }
@@ -138,7 +138,7 @@ export class JobRunner {
     while (!this.#stopped && this.#running.size < this.#options.concurrency) {
       const job = this.#inHand.shift();
       if (!job) return;
-      this.#track(this.#run(job));
+      this.#track(job.id, this.#run(job));
     }
   }
 
@@ -161,10 +161,10 @@ export class JobRunner {
     }, delayMs);
   }
 
-  #track(promise: Promise<void>): void {
-    this.#running.add(promise);
+  #track(id: number, promise: Promise<void>): void {
+    this.#running.set(id, promise);
     void promise.finally(() => {
-      this.#running.delete(promise);
+      this.#running.delete(id);
       this.wake();
     });
   }
@@ -172,7 +172,6 @@ export class JobRunner {
   async #run(job: JobRow): Promise<void> {
     const { handlers, logger, now } = this.#options;
     const started = now();
-    this.#runningIds.add(job.id);
     let result: JobResult;
     try {
       const handler = handlers[job.kind];
@@ -187,7 +186,6 @@ export class JobRunner {
       // The lease is no longer renewed: it runs out and the job is claimed again.
       logger.error({ jobId: job.id, err: errorSummary(error) }, 'job settle failed');
     });
-    this.#runningIds.delete(job.id);
     this.#options.onFinished?.(job, result, now() - started);
   }
 

@@ -128,6 +128,35 @@ export async function addChannel(harness: Harness, token: string) {
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
+/**
+ * Has a teammate send one file (content `data`) through the emulator, waits for its delivery and
+ * returns the attachment as delivered: frontbridge's link and the file name.
+ */
+export async function deliverAttachment(
+  harness: Harness,
+  file: { filename: string; data: string },
+): Promise<{ url: string; filename: string }> {
+  const sent = await control(harness, 'POST', `/channels/${harness.channelId}/messages`, {
+    to: ['+15551230000'],
+    text: 'file attached',
+    attachments: [
+      {
+        filename: file.filename,
+        content_type: 'application/pdf',
+        content_base64: Buffer.from(file.data).toString('base64'),
+      },
+    ],
+  });
+  if (sent.status !== 200) throw new Error(`teammate send failed: ${JSON.stringify(sent.body)}`);
+  await waitFor(() => harness.receiver.received.length === 1, { what: 'the delivery' });
+  const delivered = harness.receiver.received[0]?.json.attachments as
+    | Array<{ url: string; filename: string }>
+    | undefined;
+  const [attachment] = delivered ?? [];
+  if (!attachment) throw new Error('the delivery carries no attachment link');
+  return attachment;
+}
+
 /** Calls the emulator's control API. */
 export async function control(harness: Harness, method: string, path: string, body?: unknown) {
   const response = await fetch(`${harness.emulator.url}/_emulator${path}`, {

@@ -4,10 +4,10 @@ import { TimeoutError } from '@frontbridge/sdk';
 import type { FrontClient } from '../../src/workers/front-client.ts';
 import {
   control,
+  deliverAttachment,
   type Harness,
   type HarnessOptions,
   startHarness,
-  waitFor,
 } from '../helpers/harness.ts';
 
 // The SDK client's backoff between its attempts runs 50 times faster than the clock.
@@ -30,23 +30,7 @@ async function withHarness(options: HarnessOptions, run: (harness: Harness) => P
 
 /** Has a teammate send a file through the emulator and returns the link frontbridge delivered. */
 async function deliveredLink(harness: Harness): Promise<string> {
-  const sent = await control(harness, 'POST', `/channels/${harness.channelId}/messages`, {
-    to: ['+15551230000'],
-    text: 'label attached',
-    attachments: [
-      {
-        filename: 'label.pdf',
-        content_type: 'application/pdf',
-        content_base64: Buffer.from('%PDF-1').toString('base64'),
-      },
-    ],
-  });
-  assert.equal(sent.status, 200, JSON.stringify(sent.body));
-  await waitFor(() => harness.receiver.received.length === 1, { what: 'the delivery' });
-  const files = harness.receiver.received[0]?.json.attachments as Array<{ url: string }>;
-  const url = files[0]?.url;
-  assert.ok(url, 'the delivery carries an attachment link');
-  return url;
+  return (await deliverAttachment(harness, { filename: 'label.pdf', data: '%PDF-1' })).url;
 }
 
 async function injectFault(harness: Harness, fault: Record<string, unknown>) {

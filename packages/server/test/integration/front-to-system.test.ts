@@ -3,7 +3,14 @@ import { describe, it } from 'node:test';
 import { buildMessageEvent, signForTesting } from '@frontbridge/sdk/testing';
 import Sqlite from 'better-sqlite3';
 import { Webhook } from 'standardwebhooks';
-import { addChannel, control, type Harness, startHarness, waitFor } from '../helpers/harness.ts';
+import {
+  addChannel,
+  control,
+  deliverAttachment,
+  type Harness,
+  startHarness,
+  waitFor,
+} from '../helpers/harness.ts';
 
 async function sendFromFront(harness: Harness, text: string, to = '+15551230000') {
   const sent = await control(harness, 'POST', `/channels/${harness.channelId}/messages`, {
@@ -213,26 +220,7 @@ describe('delivery to the external system', () => {
   it('serves attachment links that fetch the file from Front and refuse tampering', async () => {
     const harness = await startHarness();
     try {
-      const sent = await control(harness, 'POST', `/channels/${harness.channelId}/messages`, {
-        to: ['+15551230000'],
-        text: 'label attached',
-        attachments: [
-          {
-            filename: 'label.pdf',
-            content_type: 'application/pdf',
-            content_base64: Buffer.from('%PDF-1').toString('base64'),
-          },
-        ],
-      });
-      assert.equal(sent.status, 200, JSON.stringify(sent.body));
-      await waitFor(() => harness.receiver.received.length === 1);
-
-      const files = (harness.receiver.received[0]?.json.attachments ?? []) as Array<{
-        url: string;
-        filename: string;
-      }>;
-      const [file] = files;
-      assert.ok(file);
+      const file = await deliverAttachment(harness, { filename: 'label.pdf', data: '%PDF-1' });
       assert.equal(file.filename, 'label.pdf');
       const download = await fetch(file.url);
       assert.equal(download.status, 200);
@@ -249,23 +237,7 @@ describe('delivery to the external system', () => {
     const harness = await startHarness();
     try {
       const filename = '報告書 😀.pdf';
-      const sent = await control(harness, 'POST', `/channels/${harness.channelId}/messages`, {
-        to: ['+15551230000'],
-        text: 'report attached',
-        attachments: [
-          {
-            filename,
-            content_type: 'application/pdf',
-            content_base64: Buffer.from('%PDF-2').toString('base64'),
-          },
-        ],
-      });
-      assert.equal(sent.status, 200, JSON.stringify(sent.body));
-      await waitFor(() => harness.receiver.received.length === 1);
-      const [file] = (harness.receiver.received[0]?.json.attachments ?? []) as Array<{
-        url: string;
-      }>;
-      assert.ok(file);
+      const file = await deliverAttachment(harness, { filename, data: '%PDF-2' });
 
       const download = await fetch(file.url);
       assert.equal(download.status, 200);

@@ -31,6 +31,17 @@ function runnerWith(
   });
 }
 
+/** A SQLite store in a folder of its own, and how to close and remove both. */
+async function tempStore() {
+  const dir = await mkdtemp(join(tmpdir(), 'frontbridge-runner-'));
+  const store = await openStore(`sqlite:${join(dir, 'runner.db')}`);
+  const remove = async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  };
+  return { store, remove };
+}
+
 describe('JobRunner', () => {
   it('backs off exponentially with jitter between half and all of the ceiling, capped', () => {
     const low = runnerWith({} as Store, {}, () => 0);
@@ -43,8 +54,7 @@ describe('JobRunner', () => {
   });
 
   it('runs an enqueued job at once and retries one whose handler throws', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'frontbridge-runner-'));
-    const store = await openStore(`sqlite:${join(dir, 'runner.db')}`);
+    const { store, remove } = await tempStore();
     let calls = 0;
     const runner = runnerWith(store, {
       sync: async () => {
@@ -63,14 +73,12 @@ describe('JobRunner', () => {
       assert.equal(calls, 2);
     } finally {
       await runner.stop(100);
-      await store.close();
-      await rm(dir, { recursive: true, force: true });
+      await remove();
     }
   });
 
   it('takes jobs enqueued while others run in one claim, and claims at once when idle', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'frontbridge-runner-'));
-    const store = await openStore(`sqlite:${join(dir, 'runner.db')}`);
+    const { store, remove } = await tempStore();
     const claimed: string[][] = [];
     const counting = new Proxy(store, {
       get(target, property) {
@@ -127,14 +135,12 @@ describe('JobRunner', () => {
     } finally {
       release();
       await runner.stop(100);
-      await store.close();
-      await rm(dir, { recursive: true, force: true });
+      await remove();
     }
   });
 
   it('lets the lease of a job it could not settle run out, so the job runs again', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'frontbridge-runner-'));
-    const store = await openStore(`sqlite:${join(dir, 'runner.db')}`);
+    const { store, remove } = await tempStore();
     // The first settlement fails as on a full disk; the job keeps its lease but nobody runs it.
     let failSettle = true;
     const flaky = new Proxy(store, {
@@ -191,8 +197,7 @@ describe('JobRunner', () => {
     } finally {
       heartbeat.stop();
       await runner.stop(100);
-      await store.close();
-      await rm(dir, { recursive: true, force: true });
+      await remove();
     }
   });
 });
